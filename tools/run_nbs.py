@@ -1,0 +1,23 @@
+"""Execute notebooks in place so their saved outputs (tables, figures, printed checks) show on GitHub
+and in the docs, then clean them with nbdev_clean. Developer tool; CI runs the notebooks as tests.
+
+    python tools/run_nbs.py                   # every notebook in nbs/
+    python tools/run_nbs.py nbs/00_config.ipynb
+"""
+import os, sys, subprocess
+from pathlib import Path
+from execnb.nbio import read_nb, write_nb
+from execnb.shell import CaptureShell
+
+root = Path(__file__).resolve().parent.parent
+paths = [Path(p) for p in sys.argv[1:]] or sorted((root / "nbs").glob("*.ipynb"))
+for path in paths:
+    print(f"running {path}", flush=True)
+    nb = read_nb(path)
+    cwd = os.getcwd(); os.chdir(path.parent)   # notebooks run from nbs/, as nbdev_test runs them
+    try:
+        shell = CaptureShell()
+        shell.run_all(nb, exc_stop=True)
+    finally: os.chdir(cwd)
+    write_nb(nb, path)
+subprocess.run(["nbdev_clean"], cwd=root, check=True)
