@@ -122,5 +122,7 @@ d = { 'settings': { 'branch': 'main',
                                                                                        'svend/models/transformer.py'),
                                           'svend.models.transformer.linear_cross_entropy': ( 'transformer.html#linear_cross_entropy',
                                                                                              'svend/models/transformer.py'),
+                                          'svend.models.transformer.make_cache': ( 'transformer.html#make_cache',
+                                                                                   'svend/models/transformer.py'),
                                           'svend.models.transformer.rope_frequencies': ( 'transformer.html#rope_frequencies',
                                                                                          'svend/models/transformer.py')}}}
