@@ -14,7 +14,9 @@ under `torch.compile` too, for the like-for-like compiled comparison.
 Also reported: Svend's model FLOP utilisation (MFU), its achieved FLOP/s as a fraction of a large
 fp32 matmul measured in the same run.
 
-    python benchmarks/train_step_throughput.py            # ~20M params, batch 8 x 256 tokens
+    python benchmarks/train_step_throughput.py            # ~22M params (32K vocab, tied), batch 8 x 256 tokens
+    python benchmarks/train_step_throughput.py --vocab 8192 --layers 8 --ffn 1152 --untied \
+        --out benchmarks/results/train_step_throughput_vocab8k.json   # ~20M params, 8K vocab, untied
     python benchmarks/train_step_throughput.py --rounds 3 --steps 2   # quicker, noisier
     python benchmarks/train_step_throughput.py --compile-reference    # also transformers compiled
 """
@@ -27,10 +29,11 @@ from svend.models.transformer import Svend
 from svend.models.hf import export_llama
 
 
-def bench_config() -> SvendConfig:
-    # ~20M parameters: a 32-dim-per-head GQA model with an 8K vocabulary, untied head
-    return SvendConfig(vocab_size=8192, dim=384, n_layers=8, n_heads=6, n_kv_heads=2, ffn_dim=1152,
-                       max_seq_len=1024, tie_embeddings=False, name="bench-20m")
+def bench_config(vocab: int = 32000, dim: int = 384, layers: int = 6, ffn: int = 1024, tied: bool = True) -> SvendConfig:
+    # default: ~22M parameters shaped like Svend's small presets (32K vocabulary, tied embeddings),
+    # 64-dim heads with 3 query heads per KV head
+    return SvendConfig(vocab_size=vocab, dim=dim, n_layers=layers, n_heads=dim // 64, n_kv_heads=dim // 192,
+                       ffn_dim=ffn, max_seq_len=1024, tie_embeddings=tied, name="bench")
 
 
 def train_flops_per_token(cfg: SvendConfig, seq: int) -> float:
@@ -55,6 +58,11 @@ def main():
     ap.add_argument("--seq", type=int, default=256)
     ap.add_argument("--rounds", type=int, default=7, help="alternating rounds (median is reported)")
     ap.add_argument("--steps", type=int, default=3, help="timed steps per model per round")
+    ap.add_argument("--vocab", type=int, default=32000)
+    ap.add_argument("--dim", type=int, default=384, help="a multiple of 192 (64-dim heads, 3 per KV head)")
+    ap.add_argument("--layers", type=int, default=6)
+    ap.add_argument("--ffn", type=int, default=1024)
+    ap.add_argument("--untied", action="store_true", help="separate input and output embeddings")
     ap.add_argument("--compile-reference", action="store_true", help="also time transformers under torch.compile")
     ap.add_argument("--threads", type=int, default=None, help="torch threads (default: all cores)")
     ap.add_argument("--out", default=str(Path(__file__).parent / "results" / "train_step_throughput.json"))
@@ -66,7 +74,7 @@ def main():
     hf_logging.set_verbosity_error(); hf_logging.disable_progress_bar()
 
     torch.manual_seed(0)
-    cfg = bench_config()
+    cfg = bench_config(args.vocab, args.dim, args.layers, args.ffn, not args.untied)
     svend = Svend(cfg)
     svend_compiled = Svend(cfg)
     svend_compiled.load_state_dict(svend.state_dict())
