@@ -1,0 +1,93 @@
+"""Tool-call latency through the registry and the full sandbox, against the naive approach.
+
+Warm latency per call (median and p95 over --calls calls) for a trivial execute_python call, a
+symbolic_math diff and a small logic_solver problem, each with every isolation layer in force.
+Side by side, in the same run: the naive approach, a fresh `python -c` subprocess per call that
+imports what it needs (SymPy, Z3). Targets: median <= 50 ms per tool, and symbolic_math >= 10x
+faster than naive. Then --leak-calls calls, after which no processes, open files or temporary
+directories may be left behind.
+
+    python benchmarks/tool_latency.py                 # 200 calls per tool, 30 naive, 500 for the leak check
+"""
+import argparse, json, os, platform, statistics, subprocess, sys, tempfile, time
+from pathlib import Path
+from svend.tools.registry import default_registry
+from svend.tools.sandbox import Sandbox
+
+CASES = {
+    "execute_python": ({"code": "1 + 1"}, "print(1 + 1)"),
+    "symbolic_math": ({"operation": "diff", "expression": "x**3 + 2*x"},
+                      "import sympy; print(sympy.diff(sympy.sympify('x**3 + 2*x')))"),
+    "logic_solver": ({"variables": {"x": "Int", "y": "Int"}, "constraints": ["x + y == 10", "x - y == 2"]},
+                     "import z3; x, y = z3.Ints('x y'); s = z3.Solver(); s.add(x + y == 10, x - y == 2); s.check(); print(s.model())"),
+}
+
+def pct(xs, q): xs = sorted(xs); return xs[min(len(xs) - 1, int(q * len(xs)))]
+
+def descendants(pid):
+    kids = {}
+    for p in Path("/proc").iterdir():
+        if p.name.isdigit():
+            try: kids.setdefault(int((p / "stat").read_text().rsplit(")", 1)[1].split()[1]), []).append(int(p.name))
+            except (OSError, IndexError): pass
+    out, todo = [], [pid]
+    while todo:
+        for c in kids.get(todo.pop(), []): out.append(c); todo.append(c)
+    return out
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--calls", type=int, default=200)
+    ap.add_argument("--naive-calls", type=int, default=30)
+    ap.add_argument("--leak-calls", type=int, default=500)
+    ap.add_argument("--out", default=str(Path(__file__).parent / "results" / "tool_latency.json"))
+    args = ap.parse_args()
+
+    sandbox = Sandbox().start()
+    reg = default_registry(sandbox)
+    print("sandbox layers:", {k: v for k, v in sandbox.layers.items() if k != "read_dirs"})
+    result = {"benchmark": "tool_latency", "layers": {k: v for k, v in sandbox.layers.items() if k != "read_dirs"},
+              "machine": {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(),
+                          "python": platform.python_version()}, "tools": {}}
+    for name, (tool_args, naive_code) in CASES.items():
+        for _ in range(5): assert reg.execute(name, tool_args).ok   # warm-up
+        ms = []
+        for _ in range(args.calls):
+            t = time.perf_counter(); r = reg.execute(name, tool_args); ms.append((time.perf_counter() - t) * 1000)
+            assert r.ok, r
+        naive = []
+        for _ in range(args.naive_calls):
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-c", naive_code], check=True, capture_output=True)
+            naive.append((time.perf_counter() - t) * 1000)
+        row = {"median_ms": statistics.median(ms), "p95_ms": pct(ms, 0.95), "calls": len(ms),
+               "naive_median_ms": statistics.median(naive), "naive_p95_ms": pct(naive, 0.95), "naive_calls": len(naive)}
+        row["speedup_vs_naive"] = row["naive_median_ms"] / row["median_ms"]
+        result["tools"][name] = row
+        print(f"{name:>15}: median {row['median_ms']:6.1f} ms, p95 {row['p95_ms']:6.1f} ms | naive median "
+              f"{row['naive_median_ms']:7.1f} ms | {row['speedup_vs_naive']:5.1f}x faster", flush=True)
+
+    fds_before = len(os.listdir("/proc/self/fd"))
+    procs_before = descendants(os.getpid())
+    names = list(CASES)
+    for i in range(args.leak_calls):
+        name = names[i % 3]
+        reg.execute(name, CASES[name][0])
+    roots = list(Path(tempfile.gettempdir()).glob("svend-sandbox-*"))
+    leak = {"calls": args.leak_calls,
+            "processes_before": len(procs_before), "processes_after": len(descendants(os.getpid())),
+            "open_fds_before": fds_before, "open_fds_after": len(os.listdir("/proc/self/fd")),
+            "call_dirs_left": sum(1 for r in roots for _ in r.iterdir())}
+    sandbox.close()
+    leak["processes_after_close"] = len(descendants(os.getpid()))
+    leak["sandbox_roots_after_close"] = len(list(Path(tempfile.gettempdir()).glob("svend-sandbox-*")))
+    result["leak_check"] = leak
+    print("after", args.leak_calls, "calls:", leak)
+    ok = all(r["median_ms"] <= 50 for r in result["tools"].values()) and result["tools"]["symbolic_math"]["speedup_vs_naive"] >= 10
+    result["targets_met"] = ok
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
+    print(f"targets (median <= 50 ms each, symbolic_math >= 10x naive): {'met' if ok else 'NOT met'}; written to {args.out}")
+
+if __name__ == "__main__":
+    main()
