@@ -73,14 +73,14 @@ def main():
     for i in range(args.leak_calls):
         name = names[i % 3]
         reg.execute(name, CASES[name][0])
-    roots = list(Path(tempfile.gettempdir()).glob("svend-sandbox-*"))
+    root = Path(sandbox.root)
     leak = {"calls": args.leak_calls,
             "processes_before": len(procs_before), "processes_after": len(descendants(os.getpid())),
             "open_fds_before": fds_before, "open_fds_after": len(os.listdir("/proc/self/fd")),
-            "call_dirs_left": sum(1 for r in roots for _ in r.iterdir())}
+            "call_dirs_left": sum(1 for _ in root.iterdir())}
     sandbox.close()
     leak["processes_after_close"] = len(descendants(os.getpid()))
-    leak["sandbox_roots_after_close"] = len(list(Path(tempfile.gettempdir()).glob("svend-sandbox-*")))
+    leak["sandbox_root_removed"] = not root.exists()
     result["leak_check"] = leak
     print("after", args.leak_calls, "calls:", leak)
     ok = all(r["median_ms"] <= 50 for r in result["tools"].values()) and result["tools"]["symbolic_math"]["speedup_vs_naive"] >= 10
