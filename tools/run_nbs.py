@@ -21,3 +21,4 @@ for path in paths:
     finally: os.chdir(cwd)
     write_nb(nb, path)
 subprocess.run(["nbdev_clean"], cwd=root, check=True)
+subprocess.run(["nbdev_export"], cwd=root, check=True)   # exported cells carry the cleaned cell ids
