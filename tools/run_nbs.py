@@ -1,5 +1,6 @@
 """Execute notebooks in place so their saved outputs (tables, figures, printed checks) show on GitHub
-and in the docs, then clean them with nbdev_clean. Developer tool; CI runs the notebooks as tests.
+and in the docs, then clean them (nbdev_clean) and re-export (nbdev_export). Developer tool; CI runs
+the notebooks as tests.
 
     python tools/run_nbs.py                   # every notebook in nbs/
     python tools/run_nbs.py nbs/00_config.ipynb
