@@ -12,7 +12,7 @@ directories may be left behind.
 import argparse, json, os, platform, statistics, subprocess, sys, tempfile, time
 from pathlib import Path
 from svend.tools.registry import default_registry
-from svend.tools.sandbox import Sandbox
+from svend.tools.sandbox import Sandbox, descendants
 
 CASES = {
     "execute_python": ({"code": "1 + 1"}, "print(1 + 1)"),
@@ -23,17 +23,6 @@ CASES = {
 }
 
 def pct(xs, q): xs = sorted(xs); return xs[min(len(xs) - 1, int(q * len(xs)))]
-
-def descendants(pid):
-    kids = {}
-    for p in Path("/proc").iterdir():
-        if p.name.isdigit():
-            try: kids.setdefault(int((p / "stat").read_text().rsplit(")", 1)[1].split()[1]), []).append(int(p.name))
-            except (OSError, IndexError): pass
-    out, todo = [], [pid]
-    while todo:
-        for c in kids.get(todo.pop(), []): out.append(c); todo.append(c)
-    return out
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
