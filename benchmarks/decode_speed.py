@@ -14,14 +14,14 @@ running time, on a small model overfitted to call `execute_python` (as in the to
     python benchmarks/decode_speed.py                      # 50m preset, 256 new tokens, 5 rounds
     python benchmarks/decode_speed.py --preset tiny --rounds 3
 """
-import argparse, json, platform, random, statistics, tempfile, time, warnings
+import argparse, json, platform, statistics, tempfile, time, warnings
 from pathlib import Path
 import torch
 
 from svend.models.config import SvendConfig
 from svend.models.transformer import Svend
 from svend.models.hf import export_llama
-from svend.data.tokenizer import train_tokenizer, sample_corpus, training_targets
+from svend.data.tokenizer import train_tokenizer, sample_corpus
 from svend.inference.engine import Engine
 
 
@@ -53,22 +53,8 @@ def time_prefill(fn, reps=3):
 
 def tool_loop_overhead(calls: int = 20) -> dict:
     "Median ms per tool call spent by the loop beyond the tool's own time, on an overfitted small model."
-    from svend.reasoning.orchestrator import Reasoner
-    tok = train_tokenizer(sample_corpus(300) + ["print(1234 * 5678) Multiply with Python."], vocab_size=700)
-    rng = random.Random(0)
-    traces = [{"question": "What is 1234 * 5678?", "reasoning": [
-        {"content": "Multiply with Python.", "tool_call": {"name": "execute_python", "args": {"code": "print(1234 * 5678)"}},
-         "tool_result": f"{r}\n"}], "answer": str(r)} for r in (rng.randrange(10**6, 10**7) for _ in range(32))]
-    torch.manual_seed(0)
-    model = Svend(SvendConfig(vocab_size=tok.vocab_size, dim=96, n_layers=2, n_heads=4, n_kv_heads=2, ffn_dim=192,
-                              max_seq_len=256, name="test"))
-    opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
-    pairs = [training_targets(*tok.render(tr)) for tr in traces]
-    L = max(len(x) for x, _ in pairs)
-    X = torch.tensor([x + [tok.pad_id] * (L - len(x)) for x, _ in pairs])
-    Y = torch.tensor([y + [-100] * (L - len(y)) for _, y in pairs])
-    for _ in range(150):
-        loss = model(X, targets=Y); opt.zero_grad(); loss.backward(); opt.step()
+    from svend.reasoning.orchestrator import Reasoner, toy_tool_model
+    model, tok = toy_tool_model()
     r = Reasoner(Engine(model, tok), max_tokens=120)
     r.reason("What is 1234 * 5678?")   # start the sandbox
     over, tool = [], []
