@@ -2,7 +2,7 @@
 
 The Svend model (the `50m` preset by default, random weights: speed does not depend on what the
 weights say) is exported to a Llama-format directory and loaded by transformers'
-`LlamaForCausalLM`, so both run identical fp32 weights. Each round times, alternating which goes
+`LlamaForCausalLM`, so both run identical weights (fp32, or both bf16 with `--dtype bfloat16`). Each round times, alternating which goes
 first: greedy decoding of `--new` tokens after a `--prompt`-token prompt (no early stop: Svend with
 `stop_ids=[]`, transformers with `min_new_tokens`), and a prefill of `--prefill` tokens. The
 reported ratio is the median over rounds of Svend's tokens/s divided by transformers'.
@@ -13,6 +13,11 @@ running time, on a small model overfitted to call `execute_python` (as in the to
 
     python benchmarks/decode_speed.py                      # 50m preset, 256 new tokens, 5 rounds
     python benchmarks/decode_speed.py --preset tiny --rounds 3
+    python benchmarks/decode_speed.py --dtype bfloat16 --out benchmarks/results/decode_speed_bf16.json
+
+Both decoders read every weight once per token, so at batch 1 on a CPU their speed is set by memory
+bandwidth; `svend_weight_GBps` and `transformers_weight_GBps` (weight bytes x tokens/s) show how
+close each gets to the machine's bandwidth.
 """
 import argparse, json, platform, statistics, tempfile, time, warnings
 from pathlib import Path
@@ -22,7 +27,7 @@ from svend.models.config import SvendConfig
 from svend.models.transformer import Svend
 from svend.models.hf import export_llama
 from svend.data.tokenizer import train_tokenizer, sample_corpus
-from svend.inference.engine import Engine
+from svend.inference.engine import Engine, weight_bytes
 
 
 def time_svend_decode(eng, prompt, new):
@@ -74,6 +79,7 @@ def main():
     ap.add_argument("--new", type=int, default=256, help="new tokens per decode")
     ap.add_argument("--prefill", type=int, default=512, help="prompt tokens for the prefill measurement")
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--dtype", choices=["float32", "bfloat16"], default="float32", help="weights of both models")
     ap.add_argument("--out", default="benchmarks/results/decode_speed.json")
     a = ap.parse_args()
     warnings.filterwarnings("ignore")
@@ -81,14 +87,15 @@ def main():
 
     torch.manual_seed(0)
     cfg = SvendConfig.from_preset(a.preset)
-    model = Svend(cfg).eval()
+    dtype = getattr(torch, a.dtype)
+    model = Svend(cfg).eval().to(dtype)
     # The tokenizer only supplies the engine's defaults (stop_ids=[] below). It is smaller than the model's 32K
     # vocabulary, so the engine samples among its ids only: a slice of the logits, free.
     tok = train_tokenizer(sample_corpus(200), vocab_size=600)
     eng = Engine(model, tok)
     with tempfile.TemporaryDirectory() as d:
         export_llama(model, d)
-        hf = LlamaForCausalLM.from_pretrained(d, dtype=torch.float32).eval()
+        hf = LlamaForCausalLM.from_pretrained(d, dtype=dtype).eval()
     g = torch.Generator().manual_seed(1)
     prompt = torch.randint(4, cfg.vocab_size, (a.prompt,), generator=g).tolist()
     long_prompt = torch.randint(4, cfg.vocab_size, (a.prefill,), generator=g).tolist()
@@ -115,13 +122,17 @@ def main():
     med = lambda k: statistics.median(r[k] for r in rows)
     loop = tool_loop_overhead()
     summary = {
-        "preset": a.preset, "params": cfg.num_params(), "dtype": "float32", "batch": 1,
+        "preset": a.preset, "params": cfg.num_params(), "dtype": a.dtype, "batch": 1,
         "prompt_tokens": a.prompt, "new_tokens": a.new, "rounds": a.rounds,
         "svend_decode_tok_s": a.new / med("svend_s"), "transformers_decode_tok_s": a.new / med("hf_s"),
         "decode_speedup_median": med("ratio"), "target": ">= 2x (issue 6)",
         "prefill_tokens": a.prefill, "svend_prefill_tok_s": a.prefill / med("svend_prefill_s"),
         "transformers_prefill_tok_s": a.prefill / med("hf_prefill_s"),
         "tool_loop": loop,
+        # every decoded token reads every weight once: weight bytes x tokens/s is the memory traffic each side reaches
+        "weight_bytes": weight_bytes(model),
+        "svend_weight_GBps": weight_bytes(model) * a.new / med("svend_s") / 1e9,
+        "transformers_weight_GBps": weight_bytes(model) * a.new / med("hf_s") / 1e9,
         "machine": f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}",
         "rounds_detail": rows,
     }
