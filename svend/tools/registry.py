@@ -25,6 +25,7 @@ class ToolResult:
     duration: float = 0.0
     truncated: bool = False
     metadata: dict = field(default_factory=dict)
+    insecure: bool = False            # run by a sandbox missing isolation layers (Sandbox(insecure=True))
 
     def text(self) -> str:
         "The text the model sees between <|tool_result|> and <|/tool_result|>."
@@ -149,7 +150,8 @@ def execute(self: ToolRegistry, name: str, args: dict | str | None = None) -> To
             reply = self.sandbox.run(tool.sandboxed, args, limits)
             output, error = (tool.postprocess or _default_post)(reply)
             return ToolResult(reply.get("ok", False) and error is None, output, error, time.monotonic() - t0,
-                              bool(reply.get("truncated")), {"sandbox": reply.get("sandbox", {})})
+                              bool(reply.get("truncated")), {"sandbox": reply.get("sandbox", {})},
+                              bool(reply.get("insecure")))
         future = self._pool.submit(tool.fn, **args)
         try: value = future.result(timeout=tool.timeout)
         except FutureTimeout: return fail(f"{name}: timed out after {tool.timeout:g} s")
