@@ -8,6 +8,7 @@ import argparse, json, os, shutil, sys, time
 from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 import torch
+from .data.cli import ArgumentParser, cli, output_dir, positive_float
 
 # %% auto #0
 __all__ = ['FAST', 'Recipe', 'seconds_per_step', 'steps_for', 'make_data', 'run_summary', 'train_models', 'evaluate', 'criteria',
@@ -224,14 +225,16 @@ def ensure_default_model(log=print, recipe: Recipe | None = None) -> Path:
     return root
 
 # %% ../nbs/61_quickstart.ipynb #acdb6f36
+@cli("svend_quickstart")
 def main(argv=None):
-    ap = argparse.ArgumentParser(prog="svend_quickstart", description="Train a tiny tool-using reasoner and its verifier "
+    ap = ArgumentParser(prog="svend_quickstart", description="Train a tiny tool-using reasoner and its verifier "
                                  "from scratch on this machine, evaluate them, and write a report card (about 20 minutes on 2 CPU cores).")
     ap.add_argument("--output-dir", help="where everything goes (default: Svend's cache, where svend_serve and svend_app look)")
     ap.add_argument("--fast", action="store_true", help="the same pipeline in about 3 minutes (for CI): tiny budgets, no accuracy targets")
-    ap.add_argument("--reasoner-minutes", type=float, help="override the reasoner's training time")
-    ap.add_argument("--verifier-minutes", type=float, help="override the verifier's training time")
+    ap.add_argument("--reasoner-minutes", type=positive_float, help="override the reasoner's training time")
+    ap.add_argument("--verifier-minutes", type=positive_float, help="override the verifier's training time")
     a = ap.parse_args(argv)
+    if a.output_dir: output_dir(a.output_dir)   # before twenty minutes of work
     recipe = FAST if a.fast else Recipe()
     if a.reasoner_minutes: recipe = replace(recipe, reasoner_minutes=a.reasoner_minutes)
     if a.verifier_minutes: recipe = replace(recipe, verifier_minutes=a.verifier_minutes)

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from .tokenizer import normalize_record
+from .records import validate_record
 from ..tools.registry import ToolRegistry, default_registry
 
 # %% auto #0
@@ -63,6 +64,7 @@ def _same_result(claimed: str, real: str) -> bool:
 
 def verify_trace(data: dict, registry: ToolRegistry) -> tuple[dict | None, str]:
     "(record, 'ok' | 'fixed') for a good trace, or (None, reason) for one to drop."
+    if reason := validate_record(data): return None, f"schema: {reason}"   # the gate every record passes (16_records)
     try: rec = normalize_record(data)
     except ValueError as e: return None, f"schema: {e}"
     if not rec["reasoning"]: return None, "schema: no reasoning steps"

@@ -26,8 +26,8 @@ def category_of(record: dict) -> str:
 def mix_records(records: Iterable[dict], mix: str | dict, n: int, seed: int = 0) -> tuple[list[dict], dict]:
     """Sample `n` records so that categories follow `mix` (a name in MIXES or {category: share}).
     A category with too few records is repeated; the report says so."""
-    shares = MIXES[mix] if isinstance(mix, str) else mix
     if isinstance(mix, str) and mix not in MIXES: raise ValueError(f"unknown mix {mix!r}; choose one of {list(MIXES)}")
+    shares = MIXES[mix] if isinstance(mix, str) else mix
     total = sum(shares.values())
     if total <= 0: raise ValueError("mix shares must sum to a positive number")
     by_cat = {}

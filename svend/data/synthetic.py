@@ -8,6 +8,7 @@ import contextlib, io, json, math, random, hashlib, os
 from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 from typing import Callable
 import sympy as sp
 from ..tools.math import symbolic_math
@@ -15,6 +16,8 @@ from ..tools.logic import logic_solver
 from ..tools.sandbox import run_code
 from ..tools.registry import _python_post
 from .tokenizer import normalize_record
+from .records import check_records
+from .cli import ArgumentParser, cli, output_file, positive_int, positive_float, UserError
 
 # %% auto #0
 __all__ = ['NAMES', 'ITEMS', 'VARS', 'WORDS', 'GENERATORS', 'trusted_call', 'Trace', 'caret', 'show', 'random_function',
@@ -469,41 +472,46 @@ def write_jsonl(records: list[dict], path) -> None:
     with open(path, "w", encoding="utf-8") as f:
         for r in records: f.write(json.dumps(r, ensure_ascii=False) + "\n")
 
+@cli("svend_generate_data")
 def main(argv: list[str] | None = None):
     "Entry point of `svend_generate_data`."
-    import argparse, time, sys
-    ap = argparse.ArgumentParser(prog="svend_generate_data", description="Generate verified tool-use reasoning traces (JSON Lines).")
+    import time, sys
+    ap = ArgumentParser(prog="svend_generate_data", description="Generate verified tool-use reasoning traces (JSON Lines).")
     ap.add_argument("--source", choices=["procedural", "claude"], default="procedural",
                     help="procedural: generated and verified locally, no API; claude: written by the Claude API, "
                          "every tool call re-executed (needs ANTHROPIC_API_KEY)")
-    ap.add_argument("--num-examples", type=int, default=10000, help="number of unique traces (default 10000)")
+    ap.add_argument("--num-examples", type=positive_int, default=10000, help="number of unique traces (default 10000)")
     ap.add_argument("--output", default="data/tool_traces.jsonl", help="JSON Lines file to write")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
+    ap.add_argument("--workers", type=positive_int, default=None, help="processes (default: all cores)")
     ap.add_argument("--test-output", default=None,
                     help="also hold out the last template of each problem kind and write those records here")
     ap.add_argument("--quiet", action="store_true", help="no progress bar")
+    ap.add_argument("--strict", action="store_true", help="stop if any generated record fails the record check")
     claude = ap.add_argument_group("claude source")
     claude.add_argument("--model", default="claude-sonnet-4-6")
-    claude.add_argument("--budget", type=float, default=10.0, help="hard limit in dollars (default 10)")
-    claude.add_argument("--concurrency", type=int, default=4)
-    claude.add_argument("--max-tokens", type=int, default=2048)
-    claude.add_argument("--price-in", type=float, default=None, help="$ per million input tokens (for models not built in)")
-    claude.add_argument("--price-out", type=float, default=None, help="$ per million output tokens")
+    claude.add_argument("--budget", type=positive_float, default=10.0, help="hard limit in dollars (default 10)")
+    claude.add_argument("--concurrency", type=positive_int, default=4)
+    claude.add_argument("--max-tokens", type=positive_int, default=2048)
+    claude.add_argument("--price-in", type=positive_float, default=None, help="$ per million input tokens (for models not built in)")
+    claude.add_argument("--price-out", type=positive_float, default=None, help="$ per million output tokens")
     a = ap.parse_args(argv)
-    if a.num_examples <= 0: ap.error("--num-examples must be positive")
+    output_file(a.output, "--output")   # before any work: not a directory, not under a file, not the held-out file
+    if a.test_output:
+        output_file(a.test_output, "--test-output")
+        if Path(a.test_output).resolve() == Path(a.output).resolve():
+            raise UserError("--test-output must differ from --output")
     t0 = time.time()
     if a.source == "claude":
         from svend.data.claude import generate_claude, FatalAPIError
-        if not os.environ.get("ANTHROPIC_API_KEY"): ap.exit(2, "svend_generate_data: set ANTHROPIC_API_KEY for --source claude\n")
-        try:
-            run = generate_claude(a.num_examples, a.output, a.budget, a.model, a.concurrency, a.max_tokens, a.seed,
-                                  price_in=a.price_in, price_out=a.price_out, progress=not a.quiet)
-        except ValueError as e: ap.exit(2, f"svend_generate_data: {e}\n")
+        if not os.environ.get("ANTHROPIC_API_KEY"): raise UserError("set ANTHROPIC_API_KEY for --source claude")
+        run = generate_claude(a.num_examples, a.output, a.budget, a.model, a.concurrency, a.max_tokens, a.seed,
+                              price_in=a.price_in, price_out=a.price_out, progress=not a.quiet)
         print(run.summary(), file=sys.stderr)
         if run.stopped.startswith("API error"): sys.exit(1)
         return
     recs, stats = generate(a.num_examples, a.seed, a.workers, progress=not a.quiet)
+    recs, _ = check_records(recs, strict=a.strict, log=lambda m: print(m, file=sys.stderr), source="generated traces")
     train, test = (split_by_template(recs, default_holdout(recs)) if a.test_output else (recs, []))
     write_jsonl(train, a.output)
     if a.test_output: write_jsonl(test, a.test_output)

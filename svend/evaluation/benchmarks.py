@@ -7,11 +7,15 @@ from __future__ import annotations
 import argparse, json, math, os, platform, resource, statistics, sys, time
 from pathlib import Path
 import torch
+from ..data.records import load_jsonl, check_records, text_problem, answer_problem
+from ..inference.engine import model_files
+from ..data.cli import UserError, ArgumentParser, cli, input_file, output_dir, positive_int
 
 # %% auto #0
-__all__ = ['HUB', 'HUMANEVAL_STOPS', 'BENCHMARKS', 'gsm8k_gold', 'last_boxed', 'math_equal', 'load_problems', 'answer_eval',
-           'humaneval_problems', 'humaneval_program', 'pass_at_k', 'run_humaneval', 'humaneval_completions',
-           'success_criteria', 'markdown_summary', 'tool_problems', 'evaluate_model', 'main']
+__all__ = ['HUB', 'HUMANEVAL_STOPS', 'BENCHMARKS', 'gsm8k_gold', 'last_boxed', 'math_equal', 'gsm8k_record_problem',
+           'math_record_problem', 'load_problems', 'answer_eval', 'humaneval_problems', 'humaneval_program',
+           'pass_at_k', 'run_humaneval', 'humaneval_completions', 'success_criteria', 'markdown_summary',
+           'tool_problems', 'evaluate_model', 'main']
 
 # %% ../../nbs/62_svend_eval.ipynb #7799e997
 def gsm8k_gold(solution: str) -> str:
@@ -46,24 +50,46 @@ def math_equal(pred: str | None, gold: str) -> bool:
 # %% ../../nbs/62_svend_eval.ipynb #bea7e86a
 HUB = {"gsm8k": ("openai/gsm8k", "main", "test"), "math": ("HuggingFaceH4/MATH-500", None, "test")}
 
-def load_problems(name: str, path=None, limit: int | None = None) -> list[dict]:
-    "`[{question, gold}]` of GSM8K or MATH, from `path` or the hub."
+def gsm8k_record_problem(r) -> str | None:
+    "Why `r` is not a GSM8K problem ({question, answer}), or None."
+    if not isinstance(r, dict): return "not a JSON object"
+    return text_problem(r.get("question"), "question") or answer_problem(r.get("answer"))
+
+def math_record_problem(r) -> str | None:
+    "Why `r` is not a MATH problem ({problem, solution with a boxed answer, or answer}), or None."
+    if not isinstance(r, dict): return "not a JSON object"
+    if p := text_problem(r.get("problem"), "problem"): return p
+    if r.get("answer") is not None: return answer_problem(r["answer"])
+    if p := text_problem(r.get("solution"), "solution"): return p
+    return None if last_boxed(r["solution"]) is not None else "no 'answer', and no \\boxed{} answer in 'solution'"
+
+def _hub_or_table(name: str, path, limit):
     from datasets import load_dataset
-    if path is not None:
-        p = str(path)
-        kind = "parquet" if p.endswith(".parquet") else "json"
-        ds = load_dataset(kind, data_files=p, split="train")
-    else:
+    try:
+        if path is not None:
+            kind = "parquet" if str(path).endswith(".parquet") else "json"
+            return load_dataset(kind, data_files=str(path), split="train")
         repo, config, split = HUB[name]
-        try: ds = load_dataset(repo, config, split=split)
-        except Exception as e:
-            raise RuntimeError(f"could not load {name} from the hub ({type(e).__name__}: {str(e)[:200]}); "
-                               f"pass a local file with --{name}-file") from None
-    rows = ds.select(range(min(limit, len(ds)))) if limit else ds
-    if name == "gsm8k": return [{"question": r["question"], "gold": gsm8k_gold(r["answer"])} for r in rows]
+        return load_dataset(repo, config, split=split)
+    except Exception as e:
+        if path is not None: raise UserError(f"could not read {path} as a {name} table ({type(e).__name__}); "
+                                             f"JSON Lines (one problem per line) is the checked format") from None
+        raise UserError(f"could not load {name} from the hub ({type(e).__name__}: {str(e)[:200]}); "
+                        f"pass a local file with --{name}-file") from None
+
+def load_problems(name: str, path=None, limit: int | None = None, strict: bool = False, log=print) -> list[dict]:
+    """`[{question, gold}]` of GSM8K or MATH, from `path` or the hub. A JSON Lines file goes through the record gate
+    (bad lines skipped and counted; `strict` makes them an error); Parquet and JSON-array files through `datasets`."""
+    check = gsm8k_record_problem if name == "gsm8k" else math_record_problem
+    if path is not None and not str(path).endswith((".parquet", ".json")):
+        rows, _ = load_jsonl(path, validate=check, strict=strict, log=log)
+    else:
+        rows, _ = check_records(_hub_or_table(name, path, limit), check, strict, log, source=str(path or HUB[name][0]))
+    rows = rows[:limit] if limit else rows
+    if name == "gsm8k": return [{"question": r["question"], "gold": gsm8k_gold(str(r["answer"]))} for r in rows]
     out = []
     for r in rows:
-        gold = r.get("answer") or last_boxed(r["solution"])
+        gold = str(r["answer"]) if r.get("answer") is not None else last_boxed(r["solution"])
         out.append({"question": r["problem"], "gold": gold, "level": r.get("level"), "type": r.get("type") or r.get("subject")})
     return out
 
@@ -164,10 +190,10 @@ def markdown_summary(res: dict) -> str:
 # %% ../../nbs/62_svend_eval.ipynb #f71d14f4
 BENCHMARKS = ("gsm8k", "math", "humaneval", "tools", "verifier")
 
-def tool_problems(path=None, limit: int = 100, seed: int = 7) -> list[dict]:
+def tool_problems(path=None, limit: int = 100, seed: int = 7, strict: bool = False, log=print) -> list[dict]:
     "Held-out procedural problems: from `path`, or freshly generated with held-in and held-out phrasings."
     from svend.data.synthetic import generate, default_holdout, split_by_template
-    if path: return [json.loads(l) for l in Path(path).read_text().splitlines() if l.strip()][:limit]
+    if path: return load_jsonl(path, strict=strict, log=log)[0][:limit]
     recs, _ = generate(max(400, 4 * limit), seed=seed, progress=False)
     held_in, held_out = split_by_template(recs, default_holdout(recs))
     for r in held_in: r["meta"]["phrasing"] = "held-in"
@@ -175,19 +201,23 @@ def tool_problems(path=None, limit: int = 100, seed: int = 7) -> list[dict]:
     return held_in[:limit - limit // 2] + held_out[:limit // 2]
 
 def evaluate_model(model, benchmarks=BENCHMARKS, verifier=None, limit: int | None = None, samples: int = 1,
-                   search: str | None = None, files: dict | None = None, log=print) -> dict:
+                   search: str | None = None, files: dict | None = None, log=print, strict: bool = False) -> dict:
     from svend.reasoning.orchestrator import Reasoner
     from svend.training.plan import plan_serving
     files = files or {}
     unknown = set(benchmarks) - set(BENCHMARKS)
     if unknown: raise ValueError(f"unknown benchmarks {sorted(unknown)}; choose from {', '.join(BENCHMARKS)}")
     if "verifier" in benchmarks and verifier is None: raise ValueError("the verifier benchmark needs --verifier")
+    # every input is read and checked before the model loads: a bad file fails in a second
+    problems = {n: load_problems(n, files.get(n), limit, strict, log) for n in ("gsm8k", "math") if n in benchmarks}
+    recs = (tool_problems(files.get("tools"), limit or 100, strict=strict, log=log)
+            if {"tools", "verifier"} & set(benchmarks) else [])
     reasoner = Reasoner.from_pretrained(model, verifier_path=verifier, max_tokens=512)
     res = {"model": str(model), "verifier_path": str(verifier) if verifier else None, "benchmarks": list(benchmarks),
            "machine": f"{platform.machine()}, {os.cpu_count()} cores, {'cuda' if torch.cuda.is_available() else 'cpu'}"}
     for name in ("gsm8k", "math"):
         if name in benchmarks:
-            res[name] = answer_eval(reasoner, load_problems(name, files.get(name), limit), samples, search)
+            res[name] = answer_eval(reasoner, problems[name], samples, search)
             log(f"{name}: {res[name]['accuracy']:.1%} of {res[name]['problems']}")
     if "humaneval" in benchmarks:
         probs = humaneval_problems(limit)
@@ -198,7 +228,6 @@ def evaluate_model(model, benchmarks=BENCHMARKS, verifier=None, limit: int | Non
             "broken": run_humaneval({p["task_id"]: ["    return None\n"] for p in probs}, probs, progress=False)["pass@1"]}
         log(f"humaneval: pass@1 {res['humaneval']['pass@1']:.1%} (harness: canonical {res['humaneval']['harness']['canonical']:.0%})")
     if "tools" in benchmarks or "verifier" in benchmarks:
-        recs = tool_problems(files.get("tools"), limit or 100)
         if "tools" in benchmarks:
             from svend.evaluation.tools import tool_use_eval
             res["tools"] = tool_use_eval(reasoner, recs)
@@ -219,26 +248,35 @@ def evaluate_model(model, benchmarks=BENCHMARKS, verifier=None, limit: int | Non
     res["criteria"] = success_criteria(res)
     return res
 
+@cli("svend_eval")
 def main(argv=None):
-    ap = argparse.ArgumentParser(prog="svend_eval", description="Evaluate a Svend model: GSM8K, MATH, HumanEval, tool use, verifier.")
+    ap = ArgumentParser(prog="svend_eval", description="Evaluate a Svend model: GSM8K, MATH, HumanEval, tool use, verifier.")
     ap.add_argument("--model", required=True, help="model directory (checkpoint, training output or Llama format)")
     ap.add_argument("--verifier", help="verifier directory (for the verifier benchmark and search)")
     ap.add_argument("--benchmarks", default="gsm8k,math,humaneval,tools,verifier", help="comma-separated subset of " + ",".join(BENCHMARKS))
-    ap.add_argument("--limit", type=int, help="problems per benchmark")
-    ap.add_argument("--samples-per-problem", type=int, default=1, help="samples per problem (pass@k uses them)")
+    ap.add_argument("--limit", type=positive_int, help="problems per benchmark")
+    ap.add_argument("--samples-per-problem", type=positive_int, default=1, help="samples per problem (pass@k uses them)")
     ap.add_argument("--search", choices=["none", "auto", "best_of_n", "majority", "beam"], default="none")
     ap.add_argument("--gsm8k-file", help="local GSM8K file (JSON Lines with question, answer)")
     ap.add_argument("--math-file", help="local MATH file (JSON Lines with problem, solution)")
     ap.add_argument("--tools-file", help="procedural traces for the tools and verifier benchmarks (default: generated)")
+    ap.add_argument("--strict", action="store_true",
+                    help="stop on any invalid line in the files above (default: skip and count)")
     ap.add_argument("--output-dir", default="eval", help="where eval.json and eval.md go")
     a = ap.parse_args(argv)
-    try:
-        res = evaluate_model(a.model, [b.strip() for b in a.benchmarks.split(",") if b.strip()], a.verifier, a.limit,
-                             a.samples_per_problem, None if a.search == "none" else a.search,
-                             {"gsm8k": a.gsm8k_file, "math": a.math_file, "tools": a.tools_file})
-    except (ValueError, RuntimeError, FileNotFoundError) as e:
-        print(f"svend_eval: {e}", file=sys.stderr); sys.exit(2)
-    out = Path(a.output_dir); out.mkdir(parents=True, exist_ok=True)
+    benchmarks = [b.strip() for b in a.benchmarks.split(",") if b.strip()]
+    if unknown := sorted(set(benchmarks) - set(BENCHMARKS)):
+        ap.error(f"unknown benchmarks {unknown}; choose from {', '.join(BENCHMARKS)}")
+    out = output_dir(a.output_dir)
+    for path in (a.model, a.verifier):   # sizes, configs, headers and tokenizers: seconds before minutes of loading
+        if path: model_files(path)
+    for flag in ("gsm8k_file", "math_file", "tools_file"):
+        if getattr(a, flag): input_file(getattr(a, flag), "--" + flag.replace("_", "-"))
+    log = lambda m: print(m, file=sys.stderr)
+    res = evaluate_model(a.model, benchmarks, a.verifier, a.limit, a.samples_per_problem,
+                         None if a.search == "none" else a.search,
+                         {"gsm8k": a.gsm8k_file, "math": a.math_file, "tools": a.tools_file}, log=log, strict=a.strict)
+    out.mkdir(parents=True, exist_ok=True)
     (out / "eval.json").write_text(json.dumps(res, indent=1, default=str) + "\n")
     (out / "eval.md").write_text(markdown_summary(res))
     print(markdown_summary(res)); print(f"written {out / 'eval.json'} and {out / 'eval.md'}")

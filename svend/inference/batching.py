@@ -75,16 +75,18 @@ class _Slot:
 
 class Batcher:
     "Run the model for many `BatchedDecoder`s at once: one forward pass per step for every decoder that asked."
-    def __init__(self, model: Svend, slots: int = 16, max_len: int | None = None, window: float = 0.002):
-        self.model, self.window = model.eval(), window
+    def __init__(self, model: Svend, slots: int = 16, max_len: int | None = None, window: float = 0.002,
+                 open_timeout: float = 60.0):
+        self.model, self.window, self.open_timeout = model.eval(), window, open_timeout
         self.pool = SlotPool(model, slots, max_len)
         self.owner: list[_Slot | None] = [None] * slots   # live decoders fill slots 0..n-1
         self.n = 0
         self.lock = threading.Condition()
         self.pending: list[tuple[BatchedDecoder, list[int]]] = []
         self.released: list[_Slot] = []
-        self.stats = {"steps": 0, "rows": 0, "max_rows": 0, "prefills": 0}
+        self.stats = {"steps": 0, "rows": 0, "max_rows": 0, "prefills": 0, "max_live": 0}
         self._stop = False
+        self.last_progress = time.monotonic()   # the last time a forward pass ended (or the batcher started)
         self.thread = threading.Thread(target=self._loop, name="svend-batcher", daemon=True)
         self.thread.start()
 
@@ -94,12 +96,14 @@ class Batcher:
     def live(self) -> int: return self.n - len(self.released)
 
     def open(self, timeout: float | None = None) -> "BatchedDecoder":
-        "A decoder with an empty slot (waits while every slot is taken)."
+        "A decoder with an empty slot (waits while every slot is taken, at most `timeout`, default `open_timeout`)."
+        timeout = self.open_timeout if timeout is None else timeout
         with self.lock:
             if not self.lock.wait_for(lambda: self.n < self.pool.slots or self._stop, timeout):
                 raise TimeoutError(f"all {self.pool.slots} batch slots stayed busy for {timeout}s")
             if self._stop: raise RuntimeError("the batcher is stopped")
             slot = _Slot(self.n); self.owner[self.n] = slot; self.n += 1
+            self.stats["max_live"] = max(self.stats["max_live"], self.live)
             self.pool.lens[slot.i] = 0
         return BatchedDecoder(self, slot)
 
@@ -118,6 +122,10 @@ class Batcher:
             self.owner[last] = None; self.n -= 1
         self.released = []
         self.lock.notify_all()   # openers waiting for a slot
+
+    def stalled(self, seconds: float = 30.0) -> bool:
+        "Is the batcher wedged: its thread dead, or work waiting while no forward pass ended for `seconds`?"
+        return not self.thread.is_alive() or (bool(self.pending) and time.monotonic() - self.last_progress > seconds)
 
     def stop(self):
         with self.lock: self._stop = True; self.lock.notify_all()
@@ -194,6 +202,7 @@ def _loop(self: Batcher):
             cache = RaggedCache(self.pool, slice(slots[0], slots[0] + len(slots)) if contiguous else slots)
             self._run([r[1] for r in singles], cache, torch.tensor([r[2] for r in singles]))
             st = self.stats; st["steps"] += 1; st["rows"] += len(singles); st["max_rows"] = max(st["max_rows"], len(singles))
+        jobs = rows = singles = d = None   # drop this pass's decoders now: a finished one frees its slot at once, not next pass
 
 def _run(self: Batcher, decoders: list[BatchedDecoder], cache: RaggedCache, ids: Tensor):
     try:
@@ -202,6 +211,7 @@ def _run(self: Batcher, decoders: list[BatchedDecoder], cache: RaggedCache, ids:
         for i, d in enumerate(decoders): d.logits = logits[i:i + 1]
     except Exception as e:
         for d in decoders: d._error = e
+    self.last_progress = time.monotonic()
     for d in decoders: d._done.set()
 
 Batcher._loop, Batcher._run = _loop, _run

@@ -13,10 +13,13 @@ from torch import Tensor, nn
 from ..models.config import SvendConfig
 from ..models.transformer import Svend, KVCache, make_cache
 from ..data.tokenizer import SvendTokenizer
+from ..data.cli import UserError
+from ..models.hf import check_model_dir
+from ..tools.sandbox import check_cancelled
 
 # %% auto #0
 __all__ = ['ContextLengthError', 'Sampling', 'sample_token', 'Decoder', 'TextStream', 'Token', 'Completion', 'Engine',
-           'find_model_dir', 'load_model', 'quantize_model', 'weight_bytes', 'perplexity']
+           'find_model_dir', 'model_files', 'load_model', 'quantize_model', 'weight_bytes', 'perplexity']
 
 # %% ../../nbs/40_engine.ipynb #ee789e8f
 class ContextLengthError(ValueError):
@@ -197,6 +200,7 @@ class Engine:
         text, hold = TextStream(self.tok), max((len(x) for x in s.stop), default=1) - 1
         emitted = 0   # characters of text already yielded (a possible stop string is held back)
         for n in range(1, s.max_tokens + 1):
+            check_cancelled()   # the client went away (svend_serve): stop here, the slot goes back
             t = int(dec.sample(s, gen)[0])
             if t in stop_ids:
                 yield Token(t, text.text[emitted:] if s.stop else "", "stop"); return
@@ -248,20 +252,30 @@ def find_model_dir(path) -> Path:
     from svend.training.checkpoint import latest_checkpoint
     path = Path(path).expanduser()
     if not path.exists(): raise FileNotFoundError(f"no model at {path}")
+    if path.is_file(): raise UserError(f"{path} is a file; pass the model directory that holds it")
     if (path / "model.safetensors").exists() or (path / "model.safetensors.index.json").exists(): return path
     if (path / "final" / "model.safetensors").exists(): return path / "final"
     ck = latest_checkpoint(path, log=None)
     if ck is not None: return ck
+    from svend.training.checkpoint import list_checkpoints
+    if cks := list_checkpoints(path):   # there are checkpoints, but none complete: say what is wrong with the newest
+        raise UserError(f"{path} has no complete checkpoint; the newest, {cks[-1][1].name}: {cks[-1][2]}")
     raise FileNotFoundError(f"{path} holds no model: expected model.safetensors, final/, or checkpoints/step-*/")
+
+def model_files(path) -> tuple[Path, Path]:
+    "(weights directory, tokenizer file) of the model at `path`, checked (sizes, config, headers) but not loaded."
+    d = check_model_dir(find_model_dir(path))
+    tok_file = next((p for p in (d, d.parent, d.parent.parent) if (p / "tokenizer.model").exists()), None)
+    if tok_file is None: raise UserError(f"no tokenizer.model in or beside {d}: copy the one trained with this model")
+    tok_file = tok_file / "tokenizer.model"
+    return d, tok_file
 
 def load_model(path, dtype: torch.dtype = torch.float32, quantize: str | None = None,
                device=None) -> tuple[Svend, SvendTokenizer]:
     "A model and its tokenizer from a Svend checkpoint, a training output directory or a Llama-format directory."
     from safetensors.torch import load_file
     from svend.models.hf import import_llama
-    d = find_model_dir(path)
-    tok_file = next((p for p in (d / "tokenizer.model", d.parent / "tokenizer.model", d.parent.parent / "tokenizer.model") if p.exists()), None)
-    if tok_file is None: raise FileNotFoundError(f"no tokenizer.model in or beside {d}")
+    d, tok_file = model_files(path)   # config, sizes and weight headers, before anything is read
     tok = SvendTokenizer.load(tok_file)
     if (d / "svend_config.json").exists():
         cfg = SvendConfig.load(d)
@@ -271,7 +285,10 @@ def load_model(path, dtype: torch.dtype = torch.float32, quantize: str | None = 
         with torch.device("meta"): model = cls(cfg)
         sd = load_file(d / "model.safetensors")
         if cfg.tie_embeddings: sd["output.weight"] = sd["tok_embeddings.weight"]
-        model.load_state_dict(sd, strict=True, assign=True)
+        try: model.load_state_dict(sd, strict=True, assign=True)
+        except RuntimeError as e:   # tensors missing or shaped unlike svend_config.json says
+            first = str(e).strip().splitlines()[0]
+            raise UserError(f"the weights in {d} do not match its svend_config.json: {first}") from None
         if cfg.tie_embeddings: model.output.weight = model.tok_embeddings.weight
         from svend.models.transformer import Rotary
         model.rotary = Rotary(cfg)

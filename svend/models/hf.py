@@ -6,16 +6,19 @@
 from __future__ import annotations
 import json
 from pathlib import Path
+from typing import Iterable
 import torch
 from torch import Tensor
 from safetensors.torch import save_file, load_file
 from .config import SvendConfig
 from .transformer import Svend, Rotary
 from ..data.tokenizer import SvendTokenizer, SPECIAL_TOKENS
+from ..data.cli import UserError
 
 # %% auto #0
-__all__ = ['CHAT_TEMPLATE', 'llama_config', 'svend_config_from_llama', 'to_llama_state_dict', 'from_llama_state_dict',
-           'hf_tokenizer_json', 'hf_tokenizer_config', 'export_llama', 'import_llama']
+__all__ = ['CHAT_TEMPLATE', 'MANIFEST', 'llama_config', 'svend_config_from_llama', 'to_llama_state_dict', 'from_llama_state_dict',
+           'hf_tokenizer_json', 'hf_tokenizer_config', 'export_llama', 'import_llama', 'safetensors_problem',
+           'manifest_problem', 'model_dir_problem', 'check_model_dir']
 
 # %% ../../nbs/02_hf.ipynb #585c2ff2
 def _hf_rope(cfg: SvendConfig) -> dict | None:
@@ -167,10 +170,101 @@ def import_llama(path, dtype: torch.dtype = torch.float32, device=None) -> Svend
     "Load a Hugging Face `LlamaForCausalLM` directory (Svend-exported or not) as a Svend model."
     path = Path(path)
     if not (path / "config.json").exists(): raise FileNotFoundError(f"no config.json in {path}")
+    check_model_dir(path)   # below: sizes, config and headers, before any weight is read
     cfg = svend_config_from_llama(json.loads((path / "config.json").read_text()), name=path.name)
     with torch.device("meta"): model = Svend(cfg)
-    sd = from_llama_state_dict(_load_weights(path), cfg)
-    model.load_state_dict(sd, strict=True, assign=True)
+    try:
+        sd = from_llama_state_dict(_load_weights(path), cfg)
+        model.load_state_dict(sd, strict=True, assign=True)
+    except (KeyError, RuntimeError) as e:   # tensors missing, or shaped unlike config.json says
+        first = str(e).strip().splitlines()[0]
+        raise UserError(f"the weights in {path} do not match its config.json: {first}") from None
     if cfg.tie_embeddings: model.output.weight = model.tok_embeddings.weight   # assign=True replaced the tied object
     model.rotary = Rotary(cfg)   # its buffer is derived from cfg, not loaded: build it off the meta device
     return model.to(device=device, dtype=dtype).eval()
+
+# %% ../../nbs/02_hf.ipynb #33985ecf
+MANIFEST = "checkpoint.json"   # written last by save_checkpoint: {"files": {name: size}, ...}
+_RECOPY = "re-copy it (the download or Drive sync may be incomplete)"
+
+def safetensors_problem(f) -> str | None:
+    "Why `f` is not a complete safetensors file (from its header and size only), or None."
+    f = Path(f)
+    if not f.is_file(): return f"{f} is missing" if not f.exists() else f"{f} is not a file"
+    size = f.stat().st_size
+    if size == 0: return f"{f} is empty (0 bytes); {_RECOPY}"
+    with open(f, "rb") as fh:
+        head = fh.read(8)
+        n = int.from_bytes(head, "little") if len(head) == 8 else -1
+        if n < 2 or n > min(size - 8, 100 << 20):
+            return f"{f} is truncated or not a safetensors file ({size:,} bytes, bad header length); {_RECOPY}"
+        try: header = json.loads(fh.read(n))
+        except (ValueError, UnicodeDecodeError):
+            return f"{f} has an unreadable header (not a safetensors file?); {_RECOPY}"
+    try: end = max([v["data_offsets"][1] for k, v in header.items() if k != "__metadata__"] or [0])
+    except (AttributeError, TypeError, KeyError, IndexError): return f"{f} has a malformed header; {_RECOPY}"
+    if not isinstance(end, int): return f"{f} has a malformed header; {_RECOPY}"
+    want = 8 + n + end
+    if size < want: return f"{f} is truncated: {size:,} bytes, its header describes {want:,}; {_RECOPY}"
+    if size > want: return f"{f} has {size - want:,} bytes more than its header describes; {_RECOPY}"
+    return None
+
+def manifest_problem(d, names: Iterable[str] | None = None) -> str | None:
+    "Why the files a checkpoint manifest lists (or the subset `names`) are not as it recorded them, or None."
+    d, m = Path(d), Path(d) / MANIFEST
+    if not m.exists(): return None
+    try: files = json.loads(m.read_text())["files"]; assert isinstance(files, dict)
+    except Exception: return f"{m} is unreadable; {_RECOPY}"
+    for name, size in files.items():
+        if names is not None and name not in names: continue
+        f = d / name
+        if not f.exists(): return f"{f} is missing (the checkpoint manifest lists it); {_RECOPY}"
+        if f.stat().st_size != size:
+            return f"{f} has {f.stat().st_size:,} bytes but the checkpoint manifest says {size:,}; {_RECOPY}"
+    return None
+
+# %% ../../nbs/02_hf.ipynb #ab62b78e
+_LLAMA_SIZES = ("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size",
+                "max_position_embeddings")
+
+def _config_problem(d: Path) -> str | None:
+    svend, llama = d / "svend_config.json", d / "config.json"
+    f = svend if svend.exists() else llama
+    if not f.exists(): return f"{d} has no svend_config.json or config.json: not a Svend or Llama model directory"
+    try: c = json.loads(f.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as e: return f"{f} is not valid JSON ({e}); {_RECOPY}"
+    if not isinstance(c, dict): return f"{f} is not a JSON object"
+    if f is svend:
+        sizes = [k for k, v in SvendConfig.__dataclass_fields__.items() if type(v.default) is int]
+        try: SvendConfig.from_dict(c)
+        except (ValueError, TypeError) as e: return f"{f}: {e}"
+    else: sizes = [k for k in _LLAMA_SIZES]
+    for k in sizes:
+        v = c.get(k)
+        if v is None and f is svend: continue   # the dataclass default applies
+        if isinstance(v, bool) or not isinstance(v, int) or v <= 0:
+            return f"{f}: {k!r} must be a positive whole number, got {v!r}"
+    if f is llama:
+        try: svend_config_from_llama(c)
+        except (ValueError, KeyError, TypeError) as e: return f"{f}: {e}"
+    return None
+
+def model_dir_problem(d) -> str | None:
+    "Why directory `d` (Svend checkpoint or Llama format) cannot be loaded, or None. Reads headers, not weights."
+    d = Path(d)
+    if not d.is_dir(): return f"{d} is not a directory"
+    if p := manifest_problem(d, {"model.safetensors", "svend_config.json", "config.json", "tokenizer.model"}): return p
+    if p := _config_problem(d): return p
+    single, index = d / "model.safetensors", d / "model.safetensors.index.json"
+    if single.exists(): return safetensors_problem(single)
+    if not index.exists(): return f"{d} has no model.safetensors (or sharded index); .bin checkpoints are not supported"
+    try: shards = sorted(set(json.loads(index.read_text())["weight_map"].values()))
+    except Exception: return f"{index} is unreadable; {_RECOPY}"
+    for s in shards:
+        if p := safetensors_problem(d / s): return p
+    return None
+
+def check_model_dir(d) -> Path:
+    "`d`, if `model_dir_problem` finds nothing; else a UserError with the problem."
+    if p := model_dir_problem(d): raise UserError(p)
+    return Path(d)

@@ -12,6 +12,7 @@ from ..data.tokenizer import SvendTokenizer
 from ..inference.engine import Engine, Sampling, TextStream, ContextLengthError, load_model
 from ..tools.calls import parse_tool_call
 from ..tools.registry import ToolRegistry, ToolResult, default_registry
+from ..tools.sandbox import check_cancelled
 
 # %% auto #0
 __all__ = ['ToolCallRecord', 'Step', 'ReasoningResult', 'Event', 'Reasoner', 'toy_tool_model']
@@ -138,6 +139,7 @@ class Reasoner:
         text = TextStream(self.tok, skip_special=True)
         finish = "length"
         while dec.room > 0 and sampled + forced < new_limit:
+            check_cancelled()   # the client went away (svend_serve): stop here, the decoder's slot goes back
             t = int(dec.sample(s, generator)[0])
             if t in (I["<|end|>"], I["<|eos|>"]):
                 out.append(t); sampled += 1; finish = "stop"; break

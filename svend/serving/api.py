@@ -4,24 +4,29 @@
 
 # %% ../../nbs/50_api.ipynb #fe5cb067
 from __future__ import annotations
-import argparse, asyncio, json, os, sys, threading, time, uuid
+import argparse, asyncio, hmac, json, logging, os, sys, threading, time, uuid
 from pathlib import Path
 from typing import Any, Callable, Iterator, Literal
 import torch
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from ..data.cli import UserError, ArgumentParser, cli, port, positive_int
+from ..tools.sandbox import cancel_scope, Cancelled
 from ..inference.engine import Engine, Sampling, ContextLengthError, load_model
 from ..inference.batching import Batcher
 from ..reasoning.orchestrator import Reasoner, ToolCallRecord
+from .admission import ServerLimits, Admission, RequestRejected
 
 # %% auto #0
-__all__ = ['CompletionRequest', 'ToolFunction', 'ToolCall', 'Message', 'ChatRequest', 'ReasonRequest', 'chat_prompt_ids',
-           'ChatDelta', 'PyTorchBackend', 'create_app', 'reason_event_dicts', 'free_port', 'serve_in_thread',
-           'BackendUnavailable', 'vllm_export', 'check_vllm', 'VLLMDecoder', 'VLLMEngine', 'VLLMBackend', 'svend_home',
-           'default_model_paths', 'build_backend', 'main']
+__all__ = ['log', 'LOOPBACK_HOSTS', 'CompletionRequest', 'ToolFunction', 'ToolCall', 'ContentPart', 'Message', 'FunctionSpec',
+           'ToolSpec', 'NamedToolChoice', 'ChatRequest', 'ReasonRequest', 'chat_prompt_ids', 'ChatDelta',
+           'PyTorchBackend', 'create_app', 'reason_event_dicts', 'free_port', 'serve_in_thread', 'BackendUnavailable',
+           'vllm_export', 'check_vllm', 'VLLMDecoder', 'VLLMEngine', 'VLLMBackend', 'svend_home', 'default_model_paths',
+           'build_backend', 'main']
 
 # %% ../../nbs/50_api.ipynb #693a2602
 class _Req(BaseModel):
@@ -35,20 +40,22 @@ class _Req(BaseModel):
     n: int = Field(1, ge=1, le=16)
     stop: str | list[str] | None = None
     stream: bool = False
-    seed: int | None = None
+    seed: int | None = Field(None, ge=-2**63, le=2**64 - 1)   # what a 64-bit seed can hold, signed or not
     ignore_eos: bool = False   # vLLM's extension: generate max_tokens tokens, through <|end|> (benchmarks)
 
     @field_validator("stop")
     @classmethod
     def _stops(cls, v):
         v = [v] if isinstance(v, str) else v
-        if v is not None and (len(v) > 4 or any(not s for s in v)): raise ValueError("stop: up to 4 non-empty strings")
+        if v is not None and (len(v) > 4 or any(not s or len(s) > 256 for s in v)):
+            raise ValueError("stop: up to 4 non-empty strings of at most 256 characters")
         return v
 
     def sampling(self, max_tokens: int, temperature: float, seed_offset: int = 0) -> Sampling:
+        seed = None if self.seed is None else (self.seed + seed_offset) % 2**63   # torch generators take 63 bits here
         return Sampling(max_tokens=max_tokens, temperature=temperature if self.temperature is None else self.temperature,
                         top_p=self.top_p or 1.0, top_k=self.top_k or 0, stop=self.stop or [],
-                        seed=None if self.seed is None else self.seed + seed_offset, stop_ids=[] if self.ignore_eos else None)
+                        seed=seed, stop_ids=[] if self.ignore_eos else None)
 
 class CompletionRequest(_Req):
     prompt: str | list[str] | list[int]
@@ -65,10 +72,15 @@ class ToolCall(BaseModel):
     type: Literal["function"] = "function"
     function: ToolFunction
 
+class ContentPart(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    type: str
+    text: str | None = None
+
 class Message(BaseModel):
     model_config = ConfigDict(extra="ignore")
     role: Literal["system", "developer", "user", "assistant", "tool"]
-    content: str | list[dict] | None = None
+    content: str | list[ContentPart] | None = None
     tool_calls: list[ToolCall] | None = None
     tool_call_id: str | None = None
 
@@ -76,13 +88,44 @@ class Message(BaseModel):
         "The content as text (OpenAI's list-of-parts form is joined; only text parts are supported)."
         if self.content is None: return ""
         if isinstance(self.content, str): return self.content
-        if any(p.get("type") != "text" for p in self.content): raise ValueError("only text content parts are supported")
-        return "".join(p.get("text", "") for p in self.content)
+        if any(p.type != "text" for p in self.content): raise ValueError("only text content parts are supported")
+        return "".join(p.text or "" for p in self.content)
+
+class FunctionSpec(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    name: str = Field(min_length=1, max_length=64)
+    description: str | None = None
+    parameters: dict | None = None
+
+class ToolSpec(BaseModel):
+    "A tool the client offers (OpenAI's function-calling format)."
+    model_config = ConfigDict(extra="ignore")
+    type: Literal["function"] = "function"
+    function: FunctionSpec
+
+class NamedToolChoice(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    type: Literal["function"] = "function"
+    function: ToolFunction | dict
+
+    @property
+    def name(self) -> str | None:
+        f = self.function
+        return f.name if isinstance(f, ToolFunction) else f.get("name") if isinstance(f.get("name"), str) else None
 
 class ChatRequest(_Req):
     messages: list[Message] = Field(min_length=1)
-    tools: list[dict] | None = None
-    tool_choice: str | dict | None = None
+    tools: list[ToolSpec] | None = None
+    tool_choice: Literal["none", "auto", "required"] | NamedToolChoice | None = None
+
+    @field_validator("tool_choice")
+    @classmethod
+    def _choice_names_a_tool(cls, v, info):
+        if isinstance(v, NamedToolChoice):
+            names = [t.function.name for t in info.data.get("tools") or []]
+            if v.name not in names:
+                raise ValueError(f"it names the function {v.name!r}, which is not in tools ({', '.join(names) or 'none given'})")
+        return v
 
 class ReasonRequest(_Req):
     question: str = Field(min_length=1)
@@ -131,25 +174,36 @@ def chat_prompt_ids(tok, messages: list[Message]) -> list[int]:
 # %% ../../nbs/50_api.ipynb #3af5bae6
 _END = object()
 
-async def _drain(jobs: list[Callable[[], Iterator]]):
-    "Yield (index, item) from sync iterators run in threads; an exception in one is raised here."
+async def _drain(jobs: list[Callable[[], Iterator]], request: Request | None = None, poll: float = 0.25):
+    """Yield (index, item) from sync iterators run in threads; an exception in one is raised here. When the consumer
+    stops (a streaming client went away) or `request`'s client disconnects, the threads' `cancel_scope` is set: their
+    generation, search and tool calls stop within a token or two, and their batch slots go back."""
     loop, q, cancel = asyncio.get_running_loop(), asyncio.Queue(), threading.Event()
+    def put(x):
+        try: loop.call_soon_threadsafe(q.put_nowait, x)
+        except RuntimeError: pass   # the event loop is gone (the server is shutting down)
     def work(i, make):
         it = None
-        try:
-            it = make()
-            for item in it:
-                if cancel.is_set(): break
-                loop.call_soon_threadsafe(q.put_nowait, (i, item))
-            loop.call_soon_threadsafe(q.put_nowait, (i, _END))
-        except BaseException as e: loop.call_soon_threadsafe(q.put_nowait, (i, e))
-        finally:
-            if it is not None and hasattr(it, "close"): it.close()
+        with cancel_scope(cancel):
+            try:
+                it = make()
+                for item in it:
+                    if cancel.is_set(): break
+                    put((i, item))
+                put((i, _END))
+            except BaseException as e: put((i, e))
+            finally:
+                if it is not None and hasattr(it, "close"):
+                    try: it.close()
+                    except BaseException: pass
     for i, make in enumerate(jobs): threading.Thread(target=work, args=(i, make), daemon=True).start()
     left = len(jobs)
     try:
         while left:
-            i, item = await q.get()
+            try: i, item = await asyncio.wait_for(q.get(), poll)
+            except asyncio.TimeoutError:
+                if request is not None and await request.is_disconnected(): raise Cancelled("the client disconnected")
+                continue
             if item is _END: left -= 1
             elif isinstance(item, BaseException): raise item
             else: yield i, item
@@ -159,34 +213,43 @@ async def _drain(jobs: list[Callable[[], Iterator]]):
 def _args_text(rec: ToolCallRecord) -> str:
     return json.dumps(rec.args, ensure_ascii=False) if rec.args is not None else "{}"
 
-class ChatDelta:
-    "Turn reasoning events into OpenAI chat deltas (dicts with content / reasoning_content / tool_calls)."
-    def __init__(self, client_tools: bool = False):
-        self.client_tools, self.in_answer, self.steps, self.calls = client_tools, False, 0, 0
+def _reasoning(text: str) -> dict:
+    "Reasoning text under both names: `reasoning` (vLLM's current field) and `reasoning_content` (what clients still read)."
+    return {"reasoning": text, "reasoning_content": text}
 
-    def __call__(self, ev) -> dict | None:
+class ChatDelta:
+    "Turn reasoning events into OpenAI chat deltas (dicts with content / reasoning / tool_calls), a list per event."
+    def __init__(self, client_tools: bool = False, fragment: int = 16):
+        self.client_tools, self.in_answer, self.steps, self.calls, self.fragment = client_tools, False, 0, 0, fragment
+
+    def __call__(self, ev) -> list[dict]:
         if ev.type == "step":
             self.steps += 1
-            return {"reasoning_content": "\n"} if self.steps > 1 else None
-        if ev.type == "answer": self.in_answer = True; return None
+            return [_reasoning("\n")] if self.steps > 1 else []
+        if ev.type == "answer": self.in_answer = True; return []
         if ev.type == "text":
-            key = "content" if self.in_answer or ev.step is None else "reasoning_content"
-            return {key: ev.text}
+            return [{"content": ev.text} if self.in_answer or ev.step is None else _reasoning(ev.text)]
         if ev.type == "tool_call" and self.client_tools:   # the client runs it (even one whose arguments did not parse)
-            call = {"index": self.calls, "id": f"call_{uuid.uuid4().hex[:24]}", "type": "function",
-                    "function": {"name": ev.tool_call.name, "arguments": _args_text(ev.tool_call)}}
+            # OpenAI's streaming shape: id, type and name first, then the arguments in fragments
+            i, args = self.calls, _args_text(ev.tool_call)
             self.calls += 1
-            return {"tool_calls": [call]}
+            head = {"index": i, "id": f"call_{uuid.uuid4().hex[:24]}", "type": "function",
+                    "function": {"name": ev.tool_call.name, "arguments": ""}}
+            parts = [args[k:k + self.fragment] for k in range(0, len(args), self.fragment)]
+            return [{"tool_calls": [head]}] + [{"tool_calls": [{"index": i, "function": {"arguments": p}}]} for p in parts]
         if ev.type == "tool_result":
             rec = ev.tool_call
-            return {"reasoning_content": f"\n[{rec.name}] {_args_text(rec)}\n→ {rec.result.strip() or rec.error}\n"}
-        return None
+            return [_reasoning(f"\n[{rec.name}] {_args_text(rec)}\n→ {rec.result.strip() or rec.error}\n")]
+        return []
 
 def _merge(msg: dict, delta: dict):
-    "Accumulate a delta into a full message."
+    "Accumulate a delta into a full message (tool calls by index, their arguments concatenated)."
     for k, v in delta.items():
-        if k == "tool_calls": msg.setdefault("tool_calls", []).extend({k2: v2 for k2, v2 in c.items() if k2 != "index"} for c in v)
-        else: msg[k] = (msg.get(k) or "") + v
+        if k != "tool_calls": msg[k] = (msg.get(k) or "") + v; continue
+        calls = msg.setdefault("tool_calls", [])
+        for c in v:
+            if c["index"] == len(calls): calls.append({"id": c["id"], "type": c["type"], "function": dict(c["function"])})
+            else: calls[c["index"]]["function"]["arguments"] += c["function"].get("arguments", "")
 
 # %% ../../nbs/50_api.ipynb #4b1d4785
 class PyTorchBackend:
@@ -212,6 +275,18 @@ class PyTorchBackend:
     @property
     def max_context(self) -> int: return self.engine.max_context
 
+    @property
+    def slots(self) -> int: return self.batcher.pool.slots
+
+    def stalled(self) -> bool: return self.batcher.stalled()
+
+    @staticmethod
+    def slots_needed(r: "ReasonRequest") -> int:
+        "Batch slots a /v1/reason request holds at once at most: what admission reserves for it."
+        if r.search in ("best_of_n", "majority", "auto"): return 3       # the root, a finished sample, the next fork
+        if r.search == "beam": return 1 + 3 * max(1, r.search_n // 2)     # width beams + width x 2 expansions, + root
+        return 1
+
     def complete(self, prompt_ids: list[int], s: Sampling) -> Iterator:
         return self.engine.stream(prompt_ids, s)
 
@@ -220,7 +295,8 @@ class PyTorchBackend:
 
     def reason(self, r: ReasonRequest) -> Iterator:
         "Events of a reasoning run, then verification and search; the last item is (\"result\", ReasoningResult)."
-        kw = dict(max_tokens=r.max_tokens or self.reasoner.max_tokens, top_p=r.top_p or 1.0, seed=r.seed,
+        kw = dict(max_tokens=r.max_tokens or self.reasoner.max_tokens, top_p=r.top_p or 1.0,
+                  seed=None if r.seed is None else r.seed % 2**63,
                   temperature=self.reasoner.defaults["temperature"] if r.temperature is None else r.temperature)
         search = None if r.search == "none" else r.search
         if search in ("best_of_n", "majority", "beam"):   # whole searches: no token stream, just the result
@@ -230,6 +306,7 @@ class PyTorchBackend:
         for ev in self.reasoner.stream(r.question, allow_tools=r.allow_tools, **kw):
             if ev.type == "done": result = ev.result
             else: yield ("event", ev)
+        ev = None   # the finished run's decoder: its slot goes back before a search opens others
         if (r.verify or search == "auto") and self.verifier is not None:
             self.reasoner.verify(result)
             yield ("verification", result)
@@ -242,8 +319,12 @@ class PyTorchBackend:
         yield ("result", result)
 
 # %% ../../nbs/50_api.ipynb #d14e83c6
-def _error(status: int, message: str, type_: str = "invalid_request_error", param: str | None = None, code=None):
-    return JSONResponse({"error": {"message": message, "type": type_, "param": param, "code": code}}, status_code=status)
+log = logging.getLogger("svend.serve")
+
+def _error(status: int, message: str, type_: str = "invalid_request_error", param: str | None = None, code=None,
+           headers: dict | None = None):
+    return JSONResponse({"error": {"message": message, "type": type_, "param": param, "code": code}}, status_code=status,
+                        headers=headers)
 
 def _sse(obj) -> str: return f"data: {json.dumps(obj, ensure_ascii=False)}\n\n"
 
@@ -256,22 +337,82 @@ def _budget(backend, prompt_len: int, asked: int | None, default: int) -> int:
     if room < 1: raise ContextLengthError(f"the prompt has {prompt_len} tokens: no room left in the {backend.max_context}-token context")
     return asked if asked is not None else min(default, room)
 
+def _field_path(loc) -> list[str]:
+    "A pydantic error location without 'body' and without the names of union branches ('str', 'list[ContentPart]')."
+    branch = lambda x: isinstance(x, str) and ("[" in x or x[:1].isupper() or x in ("str", "int", "float", "bool", "dict", "list"))
+    return [str(x) for x in loc if x != "body" and not branch(x)]
+
 def _validation_message(exc: RequestValidationError) -> tuple[str, str | None]:
     errs = exc.errors()
     if not errs: return "invalid request", None
-    e = errs[0]
-    loc = [str(x) for x in e.get("loc", ()) if x != "body"]
+    e = max(errs, key=lambda e: len(_field_path(e.get("loc", ()))))   # the most specific problem
+    loc = _field_path(e.get("loc", ()))
     if e.get("type") == "json_invalid": return f"malformed JSON: {e.get('ctx', {}).get('error', e.get('msg'))}", None
     if not loc: return "the request body must be a JSON object", None
     where = ".".join(loc)
     more = f" (and {len(errs) - 1} more problems)" if len(errs) > 1 else ""
-    return (f"{where}: {e.get('msg')}" if where else e.get("msg", "invalid request")) + more, where or None
+    msg = str(e.get("msg", "invalid request")).removeprefix("Value error, ")
+    return (f"{where}: {msg}" if where else msg) + more, where.split(".")[0] or None
+
+def _limit(ok: bool, message: str, param: str):
+    "A request over one of the server's limits: 400, naming the parameter."
+    if not ok: raise RequestRejected(400, message, param)
+
+# %% ../../nbs/50_api.ipynb #63b6ffdb
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+class _Guard:
+    """Pure ASGI middleware in front of every route: a request id, the Host check (DNS rebinding), the API key
+    (constant-time, every route but /health), and the body-size limit (read before the app sees the body)."""
+    def __init__(self, app, api_key: str | None, allowed_hosts, max_body: int):
+        self.app, self.max_body = app, max_body
+        self.key = None if api_key is None else f"Bearer {api_key}".encode()
+        self.hosts = None if "*" in allowed_hosts else {h.lower().strip("[]") for h in allowed_hosts}
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http": return await self.app(scope, receive, send)
+        rid = f"req-{uuid.uuid4().hex[:16]}"
+        scope.setdefault("state", {})["request_id"] = rid
+        async def send_with_id(msg):
+            if msg["type"] == "http.response.start": msg["headers"] = [*msg.get("headers", []), (b"x-request-id", rid.encode())]
+            await send(msg)
+        headers = {k.decode("latin-1").lower(): v for k, v in scope.get("headers", [])}
+        async def reply(resp): await resp(scope, receive, send_with_id)
+        host = headers.get("host", b"").decode("latin-1")
+        name = host.rsplit(":", 1)[0] if host.count(":") == 1 or host.startswith("[") else host   # strip the port
+        if self.hosts is not None and name.lower().strip("[]") not in self.hosts:
+            return await reply(_error(400, f"Host {host!r} is not allowed; start svend_serve with --allowed-hosts "
+                                           f"{name or 'NAME'} to serve it (this guards a key-less server against DNS "
+                                           "rebinding)", param="Host", code="host_not_allowed"))
+        if self.key is not None and scope["path"] != "/health":
+            if not hmac.compare_digest(headers.get("authorization", b""), self.key):
+                return await reply(_error(401, "missing or wrong API key: send 'Authorization: Bearer <key>'",
+                                          "authentication_error", code="invalid_api_key"))
+        try: declared = int(headers.get("content-length", b"0") or 0)
+        except ValueError: declared = 0
+        too_big = _error(413, f"the request body is larger than {self.max_body} bytes (svend_serve --max-body-bytes)",
+                         code="body_too_large")
+        if declared > self.max_body: return await reply(too_big)
+        body, more = [], True
+        if scope["method"] in ("POST", "PUT", "PATCH"):   # read the body here, bounded, then hand it to the app
+            size = 0
+            while more:
+                msg = await receive()
+                if msg["type"] == "http.disconnect": return
+                body.append(msg.get("body", b"")); size += len(body[-1]); more = msg.get("more_body", False)
+                if size > self.max_body: return await reply(too_big)
+        replayed = False
+        async def replay():
+            nonlocal replayed
+            if not replayed and body:
+                replayed = True
+                return {"type": "http.request", "body": b"".join(body), "more_body": False}
+            return await receive()
+        await self.app(scope, replay if body else receive, send_with_id)
 
 # %% ../../nbs/50_api.ipynb #ca7430df
-def create_app(backend, api_key: str | None = None) -> FastAPI:
-    app = FastAPI(title="Svend", description="OpenAI-compatible API for Svend reasoning models")
-    app.state.backend = backend
-
+def _handlers(app: FastAPI):
+    "Every error becomes OpenAI's error body: 4xx for what the client sent, 429/503 with Retry-After when busy."
     @app.exception_handler(RequestValidationError)
     async def _invalid(request, exc):
         msg, param = _validation_message(exc)
@@ -279,41 +420,122 @@ def create_app(backend, api_key: str | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request, exc):
-        return _error(exc.status_code, str(exc.detail), "not_found_error" if exc.status_code == 404 else "invalid_request_error")
+        msg = str(exc.detail)
+        if msg == "There was an error parsing the body":   # FastAPI's words for JSON that json.loads refused
+            msg = "could not parse the request body as JSON (bad bytes, nesting too deep, or a number too long)"
+        return _error(exc.status_code, msg, "not_found_error" if exc.status_code == 404 else "invalid_request_error")
+
+    @app.exception_handler(RequestRejected)
+    async def _rejected(request, exc):
+        kind = {429: "rate_limit_error", 503: "server_busy"}.get(exc.status, "invalid_request_error")
+        return _error(exc.status, str(exc), kind, exc.param,
+                      headers={"Retry-After": str(exc.retry_after)} if exc.retry_after else None)
 
     @app.exception_handler(ValueError)
     async def _value(request, exc): return _error(400, str(exc))
 
-    @app.exception_handler(Exception)
-    async def _internal(request, exc): return _error(500, f"internal error: {type(exc).__name__}: {exc}", "server_error")
+    @app.exception_handler(RecursionError)
+    async def _deep(request, exc): return _error(400, "the request body is nested too deeply")
 
-    @app.middleware("http")
-    async def _auth(request: Request, call_next):
-        if api_key and request.url.path.startswith("/v1/"):
-            if request.headers.get("authorization", "") != f"Bearer {api_key}":
-                return _error(401, "missing or wrong API key: send 'Authorization: Bearer <key>'", "authentication_error",
-                              code="invalid_api_key")
-        return await call_next(request)
+    @app.exception_handler(TimeoutError)
+    async def _timeout(request, exc):   # a batch slot that did not come free (admission makes this rare)
+        return _error(503, f"the server is overloaded: {exc}", "server_busy", headers={"Retry-After": "2"})
+
+    @app.exception_handler(Cancelled)
+    async def _gone(request, exc): return _error(499, "the client closed the request", "client_closed")
+
+    @app.exception_handler(Exception)
+    async def _internal(request, exc):   # never echo internals: log them under the request id, return the id
+        rid = request.scope.get("state", {}).get("request_id", "?")
+        log.error("internal error in %s %s [%s]", request.method, request.url.path, rid, exc_info=exc)
+        return _error(500, f"internal server error (request id {rid}); the server log has the details", "server_error")
+
+class _Ticket:
+    "Slots held by one request; `release` is safe to call twice (a stream's end and its background task)."
+    def __init__(self, admission: Admission, need: int): self.admission, self.need, self.held = admission, need, True
+    def release(self):
+        if self.held: self.held = False; self.admission.release(self.need)
+
+async def _admit(app: FastAPI, need: int, param: str) -> _Ticket:
+    await app.state.admission.acquire(need, param)
+    return _Ticket(app.state.admission, need)
+
+def _stream(events, ticket: _Ticket) -> StreamingResponse:
+    "An SSE response that gives its slots back however it ends (done, client gone, or never started)."
+    async def wrapped():
+        try:
+            async for x in events: yield x
+        finally: ticket.release()
+    return StreamingResponse(wrapped(), media_type="text/event-stream", background=BackgroundTask(ticket.release))
+
+def create_app(backend, api_key: str | None = None, limits: ServerLimits | None = None,
+               allowed_hosts=LOOPBACK_HOSTS) -> FastAPI:
+    """The HTTP app over `backend`. `api_key`: required on every route but /health (None: no key; "" is refused).
+    `allowed_hosts`: names the Host header may carry ("*": any). `limits`: what one request may ask."""
+    if api_key is not None and not api_key.strip():
+        raise ValueError("the API key is empty: pass a real key, or none to serve without one")
+    limits = limits or ServerLimits()
+    app = FastAPI(title="Svend", description="OpenAI-compatible API for Svend reasoning models")
+    app.state.backend, app.state.limits = backend, limits
+    app.state.admission = Admission(getattr(backend, "slots", 16), limits)
+    _handlers(app)
+    app.add_middleware(_Guard, api_key=api_key, allowed_hosts=allowed_hosts, max_body=limits.max_body_bytes)
+    _health_routes(app)
+    _completion_route(app)
+    _chat_route(app)
+    _reason_route(app)
+    return app
+
+# %% ../../nbs/50_api.ipynb #6bd2e025
+def _health_routes(app: FastAPI):
+    backend, admission = app.state.backend, app.state.admission
 
     @app.get("/health")
     def health():
+        "Liveness: the process answers. Also what it serves, and whether its tool sandbox is insecure."
         b = backend
+        from svend.tools.sandbox import _default as sandbox   # the process-wide sandbox, if it has started
         return {"status": "ok", "model": b.model_id, "backend": b.name, "verifier": b.verifier is not None,
-                "max_context": b.max_context, **({"batch": dict(b.batcher.stats, live=b.batcher.live)} if hasattr(b, "batcher") else {})}
+                "max_context": b.max_context, "admission": admission.state(),
+                "sandbox": {"insecure": (sandbox.layers.get("insecure", False) if sandbox else
+                                         os.environ.get("SVEND_INSECURE_SANDBOX") == "1"),
+                            "missing": sandbox.layers.get("missing", []) if sandbox else [], "started": sandbox is not None},
+                **({"batch": dict(b.batcher.stats, live=b.batcher.live)} if hasattr(b, "batcher") else {})}
+
+    @app.get("/ready")
+    def ready():
+        "Readiness: the model is loaded, the batcher makes progress, the queue has room, and we are not draining."
+        why = [w for w, bad in (("draining", admission.draining), ("queue saturated", admission.saturated),
+                                ("batcher stalled", hasattr(backend, "batcher") and backend.stalled())) if bad]
+        body = {"ready": not why, "reasons": why, "admission": admission.state()}
+        return JSONResponse(body, status_code=200 if not why else 503,
+                            headers=None if not why else {"Retry-After": str(app.state.limits.retry_after)})
 
     @app.get("/v1/models")
     def models():
         return {"object": "list", "data": [{"id": backend.model_id, "object": "model", "created": int(time.time()),
                                             "owned_by": "svend", "max_context": backend.max_context}]}
 
+# %% ../../nbs/50_api.ipynb #092ac88c
+def _completion_route(app: FastAPI):
+    backend, lim = app.state.backend, app.state.limits
+
     @app.post("/v1/completions")
-    async def completions(req: CompletionRequest):
+    async def completions(req: CompletionRequest, request: Request):
         prompts = [req.prompt] if isinstance(req.prompt, str) or (req.prompt and isinstance(req.prompt[0], int)) else req.prompt
         if not prompts: raise ValueError("prompt is empty")
+        _limit(len(prompts) <= lim.max_prompts, f"{len(prompts)} prompts in one request; at most {lim.max_prompts} "
+                                                 "(svend_serve --max-prompts)", "prompt")
         ids = [backend.engine.prompt_ids(p) for p in prompts]
+        _limit(sum(map(len, ids)) * req.n <= lim.max_prompt_tokens, f"{sum(map(len, ids)) * req.n} prompt tokens in one "
+               f"request (prompts x n); at most {lim.max_prompt_tokens} (svend_serve --max-prompt-tokens)", "prompt")
         budgets = [_budget(backend, len(x), req.max_tokens, 16) for x in ids]
+        _limit(sum(budgets) * req.n <= lim.max_generated_tokens, f"this request may generate {sum(budgets) * req.n} tokens "
+               f"(prompts x n x max_tokens); at most {lim.max_generated_tokens} (svend_serve --max-generated-tokens)",
+               "max_tokens")
         jobs = [(lambda x=x, s=req.sampling(m, 1.0, j): backend.complete(x, s))
                 for x, m in zip(ids, budgets) for j in range(req.n)]
+        ticket = await _admit(app, len(jobs), "n")
         rid, created = f"cmpl-{uuid.uuid4().hex}", int(time.time())
         usage = {"prompt_tokens": sum(len(x) for x in ids) * req.n, "completion_tokens": 0}
         if req.stream:
@@ -324,22 +546,36 @@ def create_app(backend, api_key: str | None = None) -> FastAPI:
                         yield _sse({"id": rid, "object": "text_completion", "created": created, "model": backend.model_id,
                                     "choices": [{"index": i, "text": t.text, "finish_reason": t.finish_reason, "logprobs": None}]})
                 yield "data: [DONE]\n\n"
-            return StreamingResponse(events(), media_type="text/event-stream")
+            return _stream(events(), ticket)
         texts, reasons = [""] * len(jobs), ["length"] * len(jobs)
-        async for i, t in _drain(jobs):
-            texts[i] += t.text; usage["completion_tokens"] += 1
-            if t.finish_reason: reasons[i] = t.finish_reason
+        try:
+            async for i, t in _drain(jobs, request):
+                texts[i] += t.text; usage["completion_tokens"] += 1
+                if t.finish_reason: reasons[i] = t.finish_reason
+        finally: ticket.release()
         usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
         return {"id": rid, "object": "text_completion", "created": created, "model": backend.model_id, "usage": usage,
                 "choices": [{"index": i, "text": texts[i], "finish_reason": reasons[i], "logprobs": None} for i in range(len(jobs))]}
 
+# %% ../../nbs/50_api.ipynb #8917597b
+def _chat_route(app: FastAPI):
+    backend, lim = app.state.backend, app.state.limits
+
     @app.post("/v1/chat/completions")
-    async def chat(req: ChatRequest):
+    async def chat(req: ChatRequest, request: Request):
+        _limit(len(req.messages) <= lim.max_messages, f"{len(req.messages)} messages; at most {lim.max_messages} "
+                                                       "(svend_serve --max-messages)", "messages")
+        _limit(len(req.tools or []) <= lim.max_tools, f"{len(req.tools or [])} tools; at most {lim.max_tools}", "tools")
         ids = chat_prompt_ids(backend.tok, req.messages)
+        _limit(len(ids) * req.n <= lim.max_prompt_tokens, f"{len(ids) * req.n} prompt tokens in one request (messages "
+               f"x n); at most {lim.max_prompt_tokens} (svend_serve --max-prompt-tokens)", "messages")
         client_tools = bool(req.tools) and req.tool_choice != "none"
         m = _budget(backend, len(ids), req.max_completion_tokens or req.max_tokens, backend.reasoner.max_tokens)
+        _limit(m * req.n <= lim.max_generated_tokens, f"this request may generate {m * req.n} tokens (n x max_tokens); "
+               f"at most {lim.max_generated_tokens} (svend_serve --max-generated-tokens)", "max_tokens")
         default_t = backend.reasoner.defaults["temperature"]
         jobs = [(lambda s=req.sampling(m, default_t, j): backend.chat(ids, s, client_tools)) for j in range(req.n)]
+        ticket = await _admit(app, len(jobs), "n")
         rid, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
         deltas = [ChatDelta(client_tools) for _ in jobs]
         usage = {"prompt_tokens": len(ids) * req.n, "completion_tokens": 0, "tool_tokens": 0}
@@ -354,42 +590,57 @@ def create_app(backend, api_key: str | None = None) -> FastAPI:
                 for i in range(len(jobs)): yield chunk(i, {"role": "assistant", "content": ""})
                 async for i, ev in _drain(jobs):
                     if ev.type == "done": yield chunk(i, {}, finish(ev.result)); continue
-                    d = deltas[i](ev)
-                    if d: yield chunk(i, d)
+                    for d in deltas[i](ev): yield chunk(i, d)
                 usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"] + usage["tool_tokens"]
                 yield _sse({"id": rid, "object": "chat.completion.chunk", "created": created, "model": backend.model_id,
                             "choices": [], "usage": usage})
                 yield "data: [DONE]\n\n"
-            return StreamingResponse(events(), media_type="text/event-stream")
+            return _stream(events(), ticket)
         msgs = [{"role": "assistant", "content": ""} for _ in jobs]
         reasons = ["stop"] * len(jobs)
-        async for i, ev in _drain(jobs):
-            if ev.type == "done": reasons[i] = finish(ev.result); continue
-            d = deltas[i](ev)
-            if d: _merge(msgs[i], d)
+        try:
+            async for i, ev in _drain(jobs, request):
+                if ev.type == "done": reasons[i] = finish(ev.result); continue
+                for d in deltas[i](ev): _merge(msgs[i], d)
+        finally: ticket.release()
         for msg, r in zip(msgs, reasons):
             msg["content"] = msg["content"].strip() if msg["content"] or r != "tool_calls" else None
-            if "reasoning_content" in msg: msg["reasoning_content"] = msg["reasoning_content"].strip()
+            for k in ("reasoning", "reasoning_content"):
+                if k in msg: msg[k] = msg[k].strip()
         usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"] + usage["tool_tokens"]
         return {"id": rid, "object": "chat.completion", "created": created, "model": backend.model_id, "usage": usage,
                 "choices": [{"index": i, "message": msgs[i], "finish_reason": reasons[i], "logprobs": None} for i in range(len(jobs))]}
 
+# %% ../../nbs/50_api.ipynb #6238e3c7
+def _reason_route(app: FastAPI):
+    backend, lim = app.state.backend, app.state.limits
+
     @app.post("/v1/reason")
-    async def reason(req: ReasonRequest):
+    async def reason(req: ReasonRequest, request: Request):
+        searching = req.search not in (None, "none")
+        _limit(not searching or req.search_n <= lim.max_search_n, f"search_n={req.search_n}; at most {lim.max_search_n} "
+                                                                   "(svend_serve --max-search-n)", "search_n")
         ids = backend.reasoner.prompt_ids(req.question)
+        _limit(len(ids) <= lim.max_prompt_tokens, f"the question has {len(ids)} tokens; at most {lim.max_prompt_tokens}",
+               "question")
         req.max_tokens = _budget(backend, len(ids), req.max_tokens, backend.reasoner.max_tokens)
+        total = req.max_tokens * (req.search_n * (3 if req.search == "beam" else 1) if searching else 1)
+        _limit(total <= lim.max_generated_tokens, f"this request may generate {total} tokens (max_tokens x search_n); "
+               f"at most {lim.max_generated_tokens} (svend_serve --max-generated-tokens)", "max_tokens")
+        ticket = await _admit(app, backend.slots_needed(req) if hasattr(backend, "slots_needed") else 1, "search_n")
         if req.stream:
             async def events():
                 async for _, d in _drain([lambda: reason_event_dicts(backend, req)]): yield _sse(d)
                 yield "data: [DONE]\n\n"
-            return StreamingResponse(events(), media_type="text/event-stream")
+            return _stream(events(), ticket)
         result = None
-        async for _, (kind, x) in _drain([lambda: backend.reason(req)]):
-            if kind == "result": result = x
+        try:
+            async for _, (kind, x) in _drain([lambda: backend.reason(req)], request):
+                if kind == "result": result = x
+        finally: ticket.release()
         return {"id": f"reason-{uuid.uuid4().hex}", "object": "reasoning", "model": backend.model_id, **result.to_dict()}
 
-    return app
-
+# %% ../../nbs/50_api.ipynb #5ae511ae
 def reason_event_dicts(backend, req: ReasonRequest) -> Iterator[dict]:
     """The JSON events of `/v1/reason` with `stream`: step, text, tool_call, tool_result, answer (as they happen),
     then verification, search (when it runs) and done (with the whole result). The Gradio app reads the same."""
@@ -552,27 +803,62 @@ def build_backend(model_path=None, verifier_path=None, backend: str = "pytorch",
     return PyTorchBackend.from_pretrained(model_path, verifier_path, quantize=None if quantize == "none" else quantize,
                                          slots=max_batch, model_id=model_name)
 
+def _limit_flags(ap):
+    "One flag per field of ServerLimits."
+    g = ap.add_argument_group("limits on one request, and on waiting (each violation is a 4xx naming the parameter)")
+    for flag, typ, default in ServerLimits.flags():
+        g.add_argument(flag, type=positive_int if typ is int else float, default=default, help=f"(default {default})")
+
+def _draining_server(config, admission: Admission):
+    "uvicorn's Server, made to refuse new work (503) the moment SIGTERM arrives, then drain what is in flight."
+    import uvicorn
+    class DrainingServer(uvicorn.Server):
+        def handle_exit(self, sig, frame):
+            admission.draining = True
+            super().handle_exit(sig, frame)
+    return DrainingServer(config)
+
+@cli("svend_serve")
 def main(argv=None):
-    ap = argparse.ArgumentParser(prog="svend_serve", description="Serve a Svend model over an OpenAI-compatible HTTP API "
-                                 "(/v1/completions, /v1/chat/completions, /v1/reason, /v1/models, /health).")
+    ap = ArgumentParser(prog="svend_serve", description="Serve a Svend model over an OpenAI-compatible HTTP API "
+                        "(/v1/completions, /v1/chat/completions, /v1/reason, /v1/models, /health, /ready).")
     ap.add_argument("--model-path", help="checkpoint, training output or Llama-format directory (default: the quickstart model in the cache)")
     ap.add_argument("--verifier-path", help="verifier directory: enables verify and search on /v1/reason")
     ap.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1; 0.0.0.0 for all)")
-    ap.add_argument("--port", type=int, default=8000)
+    ap.add_argument("--port", type=port, default=8000)
     ap.add_argument("--backend", choices=["pytorch", "vllm"], default="pytorch")
     ap.add_argument("--quantize", choices=["none", "int8", "nf4"], default="none", help="bitsandbytes weights (pytorch backend)")
     ap.add_argument("--api-key", default=os.environ.get("SVEND_API_KEY"), help="require 'Authorization: Bearer KEY' (default $SVEND_API_KEY)")
-    ap.add_argument("--max-batch", type=int, default=16, help="sequences decoded together (KV slots kept in memory)")
+    ap.add_argument("--allowed-hosts", default=None, help="comma-separated names the Host header may carry, or '*' "
+                    "(default: loopback names, plus --host when it names one interface)")
+    ap.add_argument("--max-batch", type=positive_int, default=16, help="sequences decoded together (KV slots kept in memory)")
     ap.add_argument("--model-name", help="the id /v1/models reports (default: the directory name)")
+    ap.add_argument("--drain-timeout", type=float, default=8.0, help="seconds SIGTERM waits for requests in flight")
+    ap.add_argument("--insecure-sandbox", action="store_true", help="run tool code even where the sandbox lacks "
+                    "isolation layers (every tool result and /health then say so)")
+    _limit_flags(ap)
     a = ap.parse_args(argv)
+    if a.api_key is not None and not a.api_key.strip():
+        raise UserError("the API key is empty (--api-key or $SVEND_API_KEY): give a real key, or unset it to serve without one")
+    limits = ServerLimits(**{f: getattr(a, f) for f in ServerLimits.__dataclass_fields__})
+    hosts = tuple(h.strip() for h in a.allowed_hosts.split(",") if h.strip()) if a.allowed_hosts else \
+        LOOPBACK_HOSTS + ((a.host,) if a.host not in ("0.0.0.0", "::", "") else ())
+    if a.insecure_sandbox: os.environ["SVEND_INSECURE_SANDBOX"] = "1"
+    from svend.tools.sandbox import default_sandbox, SandboxUnavailable
+    try: default_sandbox()     # start it now: /health reports it, and the first tool call is not slow
+    except SandboxUnavailable as e: raise UserError(f"{e}") from None
     try:
         backend = build_backend(a.model_path, a.verifier_path, a.backend, a.quantize, a.max_batch, a.model_name)
-    except (BackendUnavailable, FileNotFoundError, ValueError) as e:
-        print(f"svend_serve: {e}", file=sys.stderr); sys.exit(2)
+    except BackendUnavailable as e: raise UserError(str(e)) from None   # the rest reach @cli as they are
     import uvicorn
+    app = create_app(backend, a.api_key, limits, hosts)
     print(f"svend_serve: {backend.model_id} ({backend.name} backend, context {backend.max_context}, "
           f"verifier {'on' if backend.verifier is not None else 'off'}) on http://{a.host}:{a.port}/v1", flush=True)
-    uvicorn.run(create_app(backend, a.api_key), host=a.host, port=a.port, log_level="info")
+    if a.host in ("0.0.0.0", "::") and not a.allowed_hosts:
+        print("svend_serve: listening on all interfaces; clients must use a loopback name unless you pass "
+              "--allowed-hosts (e.g. --allowed-hosts myserver.example.com or '*')", flush=True)
+    config = uvicorn.Config(app, host=a.host, port=a.port, log_level="info", timeout_graceful_shutdown=a.drain_timeout)
+    _draining_server(config, app.state.admission).run()
 
 # %% ../../nbs/50_api.ipynb #9d0b00a6
 #| eval: false

@@ -8,9 +8,10 @@ import argparse, json, os, sys
 from typing import Iterator
 import requests
 from .api import PyTorchBackend, ReasonRequest, reason_event_dicts, build_backend, BackendUnavailable
+from ..data.cli import UserError, ArgumentParser, cli, port, positive_int
 
 # %% auto #0
-__all__ = ['EXAMPLES', 'ReasonSource', 'ChatView', 'build_app', 'main']
+__all__ = ['EXAMPLES', 'BUSY', 'ReasonSource', 'ChatView', 'build_app', 'main']
 
 # %% ../../nbs/51_app.ipynb #d0d7bbdd
 class ReasonSource:
@@ -48,7 +49,15 @@ class ReasonSource:
 
 # %% ../../nbs/51_app.ipynb #fb620000
 def _fence(text: str, lang: str = "") -> str:
-    return f"```{lang}\n{text.rstrip()}\n```"
+    "A code block that `text` cannot close: its fence is longer than any run of backticks inside."
+    import re
+    ticks = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`+", text)), default=0))
+    return f"{ticks}{lang}\n{text.rstrip()}\n{ticks}"
+
+def _safe(text: str) -> str:
+    """Model text as Markdown that loads nothing: no images (`![..](..)`), no HTML tags. Character by character,
+    so it is safe on streamed pieces too (an image split across two pieces is still escaped)."""
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("<", "&lt;")
 
 def _tool_body(rec: dict, with_result: bool) -> str:
     args = rec.get("args")
@@ -82,7 +91,7 @@ class ChatView:
             if self.current is None:
                 if not ev["text"].strip(): return   # the newline that follows a tool result
                 self.current = self._add("")
-            self.current["content"] += ev["text"]
+            self.current["content"] += _safe(ev["text"])
         elif t == "tool_call":
             self.calls += 1
             self.pending = self._add(_tool_body(ev["tool_call"], False), title=f"🛠️ {ev['tool_call']['name']}",
@@ -116,32 +125,42 @@ class ChatView:
         if search:
             lines = [f"- method: {search.get('method')}, {search.get('n', '?')} paths, {search.get('tokens', '?')} tokens, "
                      f"{search.get('seconds', 0):.1f} s"]
-            if search.get("answers"): lines.append(f"- candidate answers: {', '.join(str(a) for a in search['answers'])}")
+            if search.get("answers"):
+                lines.append(f"- candidate answers: {_safe(', '.join(str(a) for a in search['answers']))}")
             self._add("\n".join(lines), title="🔎 Search result", status="done", duration=round(search.get("seconds", 0), 3))
         streamed_answer = any(m["content"].startswith("**Answer:**") for m in self.messages)
         if search or not streamed_answer:
-            if result.get("answer") is not None: self._add(f"**Answer:** {result['answer']}")
+            if result.get("answer") is not None: self._add(f"**Answer:** {_safe(str(result['answer']))}")
             else: self._add(f"*No answer (the run ended: {result.get('finish_reason')}).*")
 
 # %% ../../nbs/51_app.ipynb #69979df8
 EXAMPLES = ["What is the derivative of x^3 + 2x?", "Is the number 1729 a sum of two cubes in two different ways?",
             "What is 1234 * 5678?"]
 
-def build_app(source: ReasonSource):
-    import gradio as gr
+BUSY = "⏳ Svend is busy answering other questions right now. Please try again in a moment."
+
+def build_app(source: ReasonSource, max_busy: int = 2, max_queue: int = 16):
+    """The page, with its queue set: at most `max_busy` questions run at once; a question beyond that is told
+    at once that Svend is busy (its text stays in the box), and at most `max_queue` more requests wait in Gradio's queue."""
+    import gradio as gr, threading
+    busy = threading.BoundedSemaphore(max_busy)
     def respond(question, history, allow_tools, verify, search, width, temperature, max_tokens):
         history = list(history or [])
         question = (question or "").strip()
         if not question: yield history, ""; return
-        history.append({"role": "user", "content": question})
-        view = ChatView()
+        if not busy.acquire(blocking=False):
+            yield history + [{"role": "assistant", "content": BUSY}], question; return
         try:
-            for ev in source.events(question, allow_tools, verify, search, width, temperature, max_tokens):
-                view.add(ev)
-                yield history + view.messages, ""
-        except Exception as e:
-            view._add(f"**⚠️ {type(e).__name__}:** {e}")
-        yield history + view.messages, ""
+            history.append({"role": "user", "content": _safe(question)})
+            view = ChatView()
+            try:
+                for ev in source.events(question, allow_tools, verify, search, width, temperature, max_tokens):
+                    view.add(ev)
+                    yield history + view.messages, ""
+            except Exception as e:
+                view._add(f"**⚠️ {type(e).__name__}:** {_safe(str(e))}")
+            yield history + view.messages, ""
+        finally: busy.release()
 
     with gr.Blocks(title="Svend") as demo:
         gr.Markdown(f"## Svend: reasoning with tools\nModel: **{source.label}**. Watch each step, tool call and check as it happens.")
@@ -167,11 +186,12 @@ def build_app(source: ReasonSource):
         box.submit(respond, inputs, [chat, box], api_name="respond")
         send.click(respond, inputs, [chat, box], api_name=False)
         clear.click(lambda: ([], ""), None, [chat, box], api_name=False)
-    return demo
+    return demo.queue(max_size=max_queue, default_concurrency_limit=max_busy + 4)
 
 # %% ../../nbs/51_app.ipynb #866e0476
+@cli("svend_app")
 def main(argv=None):
-    ap = argparse.ArgumentParser(prog="svend_app", description="A web chat that shows a Svend model reasoning: steps, "
+    ap = ArgumentParser(prog="svend_app", description="A web chat that shows a Svend model reasoning: steps, "
                                  "tool calls, verifier verdicts and search, as they happen.")
     ap.add_argument("--model-path", help="model to load in this process (default: the quickstart model in the cache)")
     ap.add_argument("--verifier-path", help="verifier directory (verification and search)")
@@ -179,16 +199,22 @@ def main(argv=None):
     ap.add_argument("--api-key", default=os.environ.get("SVEND_API_KEY"), help="the server's API key (default $SVEND_API_KEY)")
     ap.add_argument("--quantize", choices=["none", "int8", "nf4"], default="none")
     ap.add_argument("--host", default="127.0.0.1")
-    ap.add_argument("--port", type=int, default=7860)
+    ap.add_argument("--port", type=port, default=7860)
+    ap.add_argument("--max-busy", type=positive_int, default=2, help="questions answered at once; more are told to retry")
+    ap.add_argument("--max-queue", type=positive_int, default=16, help="requests that may wait in the page's queue")
+    ap.add_argument("--insecure-sandbox", action="store_true", help="run tool code even where the sandbox lacks "
+                    "isolation layers (results are then labelled insecure)")
     a = ap.parse_args(argv)
+    if a.insecure_sandbox: os.environ["SVEND_INSECURE_SANDBOX"] = "1"
+    if a.server_url and (a.model_path or a.verifier_path):
+        ap.error("--server-url uses the server's model; drop --model-path/--verifier-path")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     try:
         source = (ReasonSource(url=a.server_url, api_key=a.api_key) if a.server_url else
                   ReasonSource(build_backend(a.model_path, a.verifier_path, quantize=a.quantize)))
-    except (BackendUnavailable, FileNotFoundError, ValueError) as e:
-        print(f"svend_app: {e}", file=sys.stderr); sys.exit(2)
+    except BackendUnavailable as e: raise UserError(str(e)) from None
     print(f"svend_app: {source.label} on http://{a.host}:{a.port}", flush=True)
-    build_app(source).queue().launch(server_name=a.host, server_port=a.port)
+    build_app(source, a.max_busy, a.max_queue).launch(server_name=a.host, server_port=a.port)
 
 # %% ../../nbs/51_app.ipynb #d6edf4e9
 #| eval: false

@@ -9,13 +9,13 @@ from pathlib import Path
 import torch
 from safetensors.torch import save_file, load_file
 from ..models.config import SvendConfig
+from ..models.hf import MANIFEST, manifest_problem, safetensors_problem
 
 # %% auto #0
-__all__ = ['MANIFEST', 'model_state', 'rng_state', 'set_rng_state', 'save_checkpoint', 'checkpoint_problem', 'load_checkpoint',
-           'step_dir', 'list_checkpoints', 'latest_checkpoint', 'prune_checkpoints']
+__all__ = ['model_state', 'rng_state', 'set_rng_state', 'save_checkpoint', 'checkpoint_problem', 'load_checkpoint', 'step_dir',
+           'list_checkpoints', 'latest_checkpoint', 'prune_checkpoints']
 
 # %% ../../nbs/20_checkpoint.ipynb #d3d9ceeb
-MANIFEST = "checkpoint.json"
 _STEP_DIR = re.compile(r"^step-(\d+)$")
 
 def model_state(model: torch.nn.Module) -> dict[str, torch.Tensor]:
@@ -69,14 +69,10 @@ def checkpoint_problem(path) -> str | None:
     "Why `path` is not a complete checkpoint, or None if it is."
     path = Path(path)
     if not path.is_dir(): return "not a directory"
-    try: manifest = json.loads((path / MANIFEST).read_text())
-    except FileNotFoundError: return f"no {MANIFEST} (interrupted write or incomplete sync)"
-    except ValueError: return f"unreadable {MANIFEST}"
-    for name, size in manifest["files"].items():
-        f = path / name
-        if not f.exists(): return f"missing {name}"
-        if f.stat().st_size != size: return f"{name} has {f.stat().st_size} bytes, expected {size}"
-    return None
+    if not (path / MANIFEST).exists(): return f"no {MANIFEST} (interrupted write or incomplete sync)"
+    # every file at its recorded size; then the weights' own header (a never-synced placeholder has the right size
+    # but only zeros)
+    return manifest_problem(path) or safetensors_problem(path / "model.safetensors")
 
 def load_checkpoint(path, model, optimizer=None, scheduler=None, restore_rng: bool = True) -> dict:
     "Restore a checkpoint into `model` (and optimizer, scheduler, RNG); return the trainer state."

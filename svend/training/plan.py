@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse, math, sys
 from dataclasses import dataclass, replace
 from ..models.config import SvendConfig, PRESETS
+from ..data.cli import ArgumentParser, cli, positive_int, positive_float
 
 # %% auto #0
 __all__ = ['GIB', 'GPUS', 'HBM', 'activation_bytes_per_token_layer', 'Plan', 'breakdown', 'train_flops_per_token',
@@ -121,22 +122,24 @@ def plan_serving(preset: str, gpu: str, batch: int = 32, context: int = 2048, pr
     return out
 
 # %% ../../nbs/22_plan.ipynb #c71e706e
+@cli("svend_plan")
 def main(argv: list[str] | None = None):
     "Entry point of `svend_plan`."
-    ap = argparse.ArgumentParser(prog="svend_plan", description="Memory, speed and cost plan for training a Svend preset.")
+    ap = ArgumentParser(prog="svend_plan", description="Memory, speed and cost plan for training a Svend preset.")
     ap.add_argument("--model-size", choices=list(PRESETS), required=True)
     ap.add_argument("--gpu", choices=list(GPUS) + ["custom"], default="a100-80gb")
-    ap.add_argument("--gpu-memory", type=float, help="GiB, for --gpu custom (or to override)")
-    ap.add_argument("--peak-tflops", type=float, help="dense bf16 TFLOP/s, for --gpu custom")
-    ap.add_argument("--micro-batch", type=int, default=4)
-    ap.add_argument("--seq-len", type=int, default=4096)
-    ap.add_argument("--mfu", type=float, default=0.4, help="assumed model FLOP utilisation (default 0.4)")
-    ap.add_argument("--tokens", type=float, default=None, help="training tokens, for time and cost")
-    ap.add_argument("--price-per-hour", type=float, default=None, help="$ per GPU hour, for cost")
+    ap.add_argument("--gpu-memory", type=positive_float, help="GiB, for --gpu custom (or to override)")
+    ap.add_argument("--peak-tflops", type=positive_float, help="dense bf16 TFLOP/s, for --gpu custom")
+    ap.add_argument("--micro-batch", type=positive_int, default=4)
+    ap.add_argument("--seq-len", type=positive_int, default=4096)
+    ap.add_argument("--mfu", type=positive_float, default=0.4, help="assumed model FLOP utilisation (default 0.4)")
+    ap.add_argument("--tokens", type=positive_float, default=None, help="training tokens, for time and cost")
+    ap.add_argument("--price-per-hour", type=positive_float, default=None, help="$ per GPU hour, for cost")
     ap.add_argument("--serve", action="store_true", help="estimate serving (decode) throughput and cost instead of training")
-    ap.add_argument("--batch", type=int, default=32, help="with --serve: sequences decoded together")
-    ap.add_argument("--context", type=int, default=2048, help="with --serve: tokens per sequence")
+    ap.add_argument("--batch", type=positive_int, default=32, help="with --serve: sequences decoded together")
+    ap.add_argument("--context", type=positive_int, default=2048, help="with --serve: tokens per sequence")
     a = ap.parse_args(argv)
+    if a.mfu > 1: ap.error(f"--mfu is a fraction of peak (at most 1), got {a.mfu}")
     if a.serve:
         if a.gpu not in HBM: ap.error(f"--serve needs a known --gpu ({', '.join(HBM)})")
         e = plan_serving(a.model_size, a.gpu, a.batch, a.context, a.price_per_hour)

@@ -10,13 +10,16 @@ from pathlib import Path
 import torch
 from ..models.config import SvendConfig, PRESETS
 from ..models.transformer import Svend
-from ..data.tokenizer import SvendTokenizer, train_tokenizer
+from ..data.tokenizer import SvendTokenizer, train_tokenizer, SPECIAL_TOKENS
 from ..data.mix import mix_records, tokenize_records, pack, PackedLoader, MIXES
+from ..data.records import load_jsonl, check_records, SkipReport
+from ..data.cli import (UserError, ArgumentParser, cli, input_file, output_dir, positive_int, positive_float,
+                            nonneg_int)
 from .checkpoint import (save_checkpoint, load_checkpoint, latest_checkpoint, prune_checkpoints, step_dir,
                                        checkpoint_problem)
 
 # %% auto #0
-__all__ = ['TrainArgs', 'load_config_file', 'load_records', 'record_texts', 'lr_lambda', 'make_optimizer',
+__all__ = ['TrainArgs', 'load_config_file', 'check_args', 'load_records', 'record_texts', 'lr_lambda', 'make_optimizer',
            'available_memory_bytes', 'check_fits', 'distillation_loss', 'plot_metrics', 'train', 'main']
 
 # %% ../../nbs/21_trainer.ipynb #7bf7b214
@@ -27,6 +30,7 @@ class TrainArgs:
     epochs: int = 1
     data: list[str] = field(default_factory=list)   # JSON Lines files of traces / conversations
     data_mix: str | None = None         # base | tool_heavy: sample the data to this category mix
+    strict: bool = False                # any invalid record in --data is an error (default: skipped and counted)
     resume: str | None = None           # a checkpoint path, or "auto" for the newest valid one
     output_dir: str = "runs/svend"
     save_steps: int = 500
@@ -54,44 +58,102 @@ class TrainArgs:
     distill_temperature: float = 2.0
     vocab_size: int | None = None       # tokenizer size when one is trained (default: the preset's)
 
+# %% ../../nbs/21_trainer.ipynb #4e99b6f2
+_PY_TYPES = {"str": str, "int": int, "float": (int, float), "bool": bool, "None": type(None)}
+
+def _fits(value, annotation: str) -> bool:
+    "Whether `value` (from JSON/YAML) fits a dataclass annotation such as 'int | None' or 'list[str]'."
+    for t in (t.strip() for t in annotation.split("|")):
+        if t == "list[str]":
+            if isinstance(value, list) and all(isinstance(v, str) for v in value): return True
+        elif isinstance(value, bool) and t in ("int", "float"): continue   # YAML's `yes` is not a number
+        elif isinstance(value, _PY_TYPES[t]): return True
+    return False
+
 def load_config_file(path: str) -> dict:
-    "Settings from a YAML or JSON file (keys as in TrainArgs, dashes or underscores)."
-    text = Path(path).read_text()
-    if path.endswith((".yaml", ".yml")):
-        import yaml
-        d = yaml.safe_load(text) or {}
-    else: d = json.loads(text)
-    d = {k.replace("-", "_"): v for k, v in d.items()}
-    unknown = set(d) - {f.name for f in fields(TrainArgs)}
-    if unknown: raise ValueError(f"unknown settings in {path}: {sorted(unknown)}")
+    "Settings from a YAML or JSON file (keys as in TrainArgs, dashes or underscores), checked by name and type."
+    text = input_file(path, "config file").read_text(encoding="utf-8")
+    try:
+        if str(path).endswith((".yaml", ".yml")):
+            import yaml
+            d = yaml.safe_load(text)
+        else: d = json.loads(text)
+    except Exception as e:   # yaml.YAMLError, json.JSONDecodeError: keep the parser's position, drop its layout
+        raise UserError(f"config file {path} does not parse: {e}") from None
+    if d is None: d = {}
+    if not isinstance(d, dict): raise UserError(f"config file {path} must hold a mapping of settings, not {type(d).__name__}")
+    d = {str(k).replace("-", "_"): v for k, v in d.items()}
+    if isinstance(d.get("data"), str): d["data"] = [d["data"]]
+    known = {f.name: f.type for f in fields(TrainArgs)}
+    unknown = sorted(set(d) - set(known))
+    if unknown: raise UserError(f"unknown settings in {path}: {unknown}")
+    for k, v in d.items():
+        if not _fits(v, known[k]):
+            raise UserError(f"setting {k!r} in {path} must be {known[k]}, got {type(v).__name__} {v!r:.40}")
     return d
 
+# %% ../../nbs/21_trainer.ipynb #edc42ce3
+_POSITIVE = ("epochs", "save_steps", "batch_size", "grad_accum", "max_seq_len", "log_steps", "samples", "max_steps",
+             "vocab_size", "lr", "grad_clip", "distill_temperature")
+_CHOICES = {"model_size": PRESETS, "data_mix": MIXES, "optimizer": ("adamw", "adamw8bit", "paged_adamw8bit"),
+            "task": ("lm", "verifier")}
+
+def check_args(args: TrainArgs) -> None:
+    "UserError naming the setting if `args` cannot make a run; checks paths by their headers, loads nothing."
+    for k, choices in _CHOICES.items():
+        v = getattr(args, k)
+        if v is not None and v not in choices: raise UserError(f"unknown {k} {v!r}; choose one of {', '.join(choices)}")
+    for k in _POSITIVE:
+        v = getattr(args, k)
+        if v is not None and not v > 0: raise UserError(f"{k} must be positive, got {v}")
+    ranges = (("weight_decay", 0, math.inf), ("warmup_ratio", 0, 1), ("distill_alpha", 0, 1), ("keep_checkpoints", 0, math.inf))
+    for k, lo, hi in ranges:
+        if not lo <= getattr(args, k) <= hi: raise UserError(f"{k} must be in [{lo}, {hi}], got {getattr(args, k)}")
+    reserved = 1 + len(SPECIAL_TOKENS) + 256 + 16
+    if args.vocab_size is not None and args.vocab_size <= reserved:
+        raise UserError(f"vocab_size must be more than {reserved} (specials and bytes are reserved), got {args.vocab_size}")
+    inherited = [f for f in ("init_from", "teacher") if getattr(args, f)]   # (a resumed run repeats its flags: fine)
+    if args.tokenizer and inherited:
+        raise UserError(f"tokenizer and {inherited[0]} both set the tokenizer; give only one")
+    if args.vocab_size and (args.tokenizer or inherited):
+        raise UserError("vocab_size applies only when a tokenizer is trained")
+    if args.teacher and args.task == "verifier":
+        raise UserError("teacher distils a language model; it does not apply to task verifier")
+    output_dir(args.output_dir)
+    for p in args.data: input_file(p, "data file")
+    if args.tokenizer: SvendTokenizer.load(input_file(args.tokenizer, "tokenizer"))   # milliseconds; says if not one
+    if args.resume and args.resume != "auto":
+        if problem := checkpoint_problem(args.resume): raise UserError(f"cannot resume from {args.resume}: {problem}")
+    for flag in ("init_from", "teacher"):
+        if getattr(args, flag):
+            from svend.inference.engine import model_files
+            model_files(getattr(args, flag))
+
 # %% ../../nbs/21_trainer.ipynb #67b406d5
-def load_records(args: TrainArgs, log=print) -> list[dict]:
-    if args.data:
-        recs, bad = [], 0
-        for path in args.data:
-            for i, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines()):
-                if not line.strip(): continue
-                try: recs.append(json.loads(line))
-                except json.JSONDecodeError: bad += 1
-        if bad: log(f"skipped {bad} lines that are not JSON")
+def load_records(args: TrainArgs, log=print) -> tuple[list[dict], SkipReport]:
+    "The run's records (from --data, or generated) after the record gate, and the gate's report."
+    if args.data: recs, report = load_jsonl(args.data, strict=args.strict, log=log)
     else:
         from svend.data.synthetic import generate
         recs, _ = generate(args.samples or 1000, seed=args.seed, progress=False)
+        recs, report = check_records(recs, strict=args.strict, log=log, source="generated traces")
         log(f"generated {len(recs)} procedural traces (no --data given)")
     if args.data_mix:
-        recs, report = mix_records(recs, args.data_mix, args.samples or len(recs), seed=args.seed)
-        log("data mix " + args.data_mix + ": " + ", ".join(f"{k} {v:.0%}" for k, v in report["realised"].items()))
+        recs, mix = mix_records(recs, args.data_mix, args.samples or len(recs), seed=args.seed)
+        log("data mix " + args.data_mix + ": " + ", ".join(f"{k} {v:.0%}" for k, v in mix["realised"].items()))
     elif args.samples: recs = recs[:args.samples]
-    return recs
+    return recs, report
 
 def record_texts(recs: list[dict]):
     for r in recs:
-        if "messages" in r: yield from (m["content"] for m in r["messages"] if isinstance(m.get("content"), str))
+        if "messages" in r:
+            for m in r["messages"]:
+                c = m.get("content")
+                if isinstance(c, str): yield c
+                elif isinstance(c, dict): yield from record_texts([{"question": "", **c}])   # an assistant's trace
         else:
             yield r.get("question", "")
-            yield from (s.get("content", "") for s in r.get("reasoning", []))
+            yield from (s if isinstance(s, str) else s.get("content", "") for s in r.get("reasoning", []))
             yield str(r.get("answer", ""))
 
 # %% ../../nbs/21_trainer.ipynb #47a45774
@@ -182,12 +244,12 @@ def train(args: TrainArgs, log=print) -> dict:
     """Run (or resume) training; returns a summary. Writes checkpoints, metrics.jsonl and loss.png to output_dir.
     Under `torchrun` with several processes it trains with DDP: each process takes its share of every global batch."""
     from tqdm.auto import tqdm
+    check_args(args)
     rank, world = _distributed()
     if rank: log = lambda *a, **k: None   # one process speaks
     out = Path(args.output_dir); out.mkdir(parents=True, exist_ok=True)
     device = torch.device(f"cuda:{torch.cuda.current_device()}" if torch.cuda.is_available() else "cpu")
     torch.manual_seed(args.seed)
-    if args.model_size not in PRESETS: raise ValueError(f"unknown --model-size {args.model_size!r}; choose one of {list(PRESETS)}")
     def barrier():
         if world > 1: torch.distributed.barrier()
     problem = check_fits(SvendConfig.from_preset(args.model_size), device)   # before any work on data
@@ -199,22 +261,20 @@ def train(args: TrainArgs, log=print) -> dict:
         log(f"resuming from {resume_from}" if resume_from else "no checkpoint to resume from: starting fresh")
     elif args.resume:
         resume_from = Path(args.resume)
-        problem = checkpoint_problem(resume_from)
-        if problem: raise ValueError(f"cannot resume from {resume_from}: {problem}")
 
     task = args.task or ("verifier" if PRESETS[args.model_size].get("head") == "score" else "lm")
     if task not in ("lm", "verifier"): raise ValueError(f"--task must be lm or verifier, got {task!r}")
+    recs, data_report = load_records(args, log)   # before any model is loaded: bad data fails fast
     init = teacher = None
     if args.init_from:
         from svend.inference.engine import load_model
         init = load_model(args.init_from)   # (model, tokenizer)
     if args.teacher:
         from svend.inference.engine import load_model
-        if task != "lm": raise ValueError("--teacher distils a language model; it does not apply to --task verifier")
+        if task != "lm": raise UserError("--teacher distils a language model; it does not apply to --task verifier")
         if world > 1: raise ValueError("--teacher is not supported under torchrun yet: distil in one process")
         teacher, teacher_tok = load_model(args.teacher, device=device)
         teacher.requires_grad_(False)
-    recs = load_records(args, log)
     if resume_from is not None: tok = SvendTokenizer.load(resume_from)
     elif init is not None: tok = init[1]
     elif teacher is not None: tok = teacher_tok   # the student must speak the teacher's vocabulary
@@ -326,7 +386,8 @@ def train(args: TrainArgs, log=print) -> dict:
     barrier()
     if wandb_run: wandb_run.finish()
     if world > 1: torch.distributed.destroy_process_group()
-    return {"steps": step, "final": str(final), "params": cfg.num_params(), "sequences": prep["sequences"], "world_size": world}
+    return {"steps": step, "final": str(final), "params": cfg.num_params(), "sequences": prep["sequences"], "world_size": world,
+            "data": data_report.as_dict()}
 
 def _wandb_start(args: TrainArgs, state: dict, cfg: SvendConfig, log):
     "A W&B run (online with a key, offline otherwise; resumed by id), or None."
@@ -339,25 +400,30 @@ def _wandb_start(args: TrainArgs, state: dict, cfg: SvendConfig, log):
                       config={**asdict(args), "model": asdict(cfg)})
 
 # %% ../../nbs/21_trainer.ipynb #200975f1
+@cli("svend_train")
 def main(argv: list[str] | None = None):
     "Entry point of `svend_train`."
     d = TrainArgs()
-    ap = argparse.ArgumentParser(prog="svend_train", description="Train a Svend model (or resume training).")
+    ap = ArgumentParser(prog="svend_train", description="Train a Svend model (or resume training).")
     ap.add_argument("--config", help="YAML or JSON file of settings (flags given here override it)")
     ap.add_argument("--model-size", choices=list(PRESETS), default=None, help=f"preset (default {d.model_size})")
-    ap.add_argument("--samples", type=int, help="number of training examples")
-    ap.add_argument("--epochs", type=int)
+    ap.add_argument("--samples", type=positive_int, help="number of training examples")
+    ap.add_argument("--epochs", type=positive_int)
     ap.add_argument("--data", action="append", help="JSON Lines file of traces/conversations (repeatable); "
                                                     "without it, procedural traces are generated")
     ap.add_argument("--data-mix", choices=list(MIXES), help="sample the data to a category mix")
+    ap.add_argument("--strict", action="store_true", default=None,
+                    help="stop on any invalid record (default: skip and count)")
     ap.add_argument("--resume", help="checkpoint directory, or 'auto' for the newest valid one in --output-dir")
     ap.add_argument("--output-dir")
-    ap.add_argument("--save-steps", type=int)
-    ap.add_argument("--keep-checkpoints", type=int)
+    ap.add_argument("--save-steps", type=positive_int)
+    ap.add_argument("--keep-checkpoints", type=nonneg_int)
     ap.add_argument("--no-wandb", action="store_true", default=None)
-    for name in ("lr", "weight_decay", "warmup_ratio", "grad_clip"): ap.add_argument("--" + name.replace("_", "-"), type=float)
-    for name in ("batch_size", "grad_accum", "max_seq_len", "seed", "log_steps", "max_steps", "vocab_size"):
-        ap.add_argument("--" + name.replace("_", "-"), type=int)
+    for name in ("lr", "grad_clip"): ap.add_argument("--" + name.replace("_", "-"), type=positive_float)
+    for name in ("weight_decay", "warmup_ratio"): ap.add_argument("--" + name.replace("_", "-"), type=float)
+    for name in ("batch_size", "grad_accum", "max_seq_len", "log_steps", "max_steps", "vocab_size"):
+        ap.add_argument("--" + name.replace("_", "-"), type=positive_int)
+    ap.add_argument("--seed", type=int)
     ap.add_argument("--bf16", action=argparse.BooleanOptionalAction, default=None, help="bf16 autocast (default on)")
     ap.add_argument("--optimizer", choices=["adamw", "adamw8bit", "paged_adamw8bit"], help="default adamw")
     ap.add_argument("--gradient-checkpointing", action="store_true", default=None)
@@ -367,14 +433,13 @@ def main(argv: list[str] | None = None):
     ap.add_argument("--init-from", help="start from this model's weights and tokenizer (a verifier from its reasoner)")
     ap.add_argument("--teacher", help="distil from this model (KL on its softened logits mixed with the hard loss)")
     ap.add_argument("--distill-alpha", type=float, help="weight of the hard loss when distilling (default 0.5)")
-    ap.add_argument("--distill-temperature", type=float, help="softening temperature when distilling (default 2)")
+    ap.add_argument("--distill-temperature", type=positive_float, help="softening temperature when distilling (default 2)")
     a = vars(ap.parse_args(argv))
-    settings = {}
-    try:
-        if a.pop("config"): settings.update(load_config_file(ap.parse_args(argv).config))
-    except (OSError, ValueError) as e: ap.exit(2, f"svend_train: {e}\n")
+    a.pop("debug")
+    config = a.pop("config")
+    settings = load_config_file(config) if config else {}
     settings.update({k: v for k, v in a.items() if v is not None})
-    try:
-        summary = train(TrainArgs(**settings), log=lambda m: print(m, file=sys.stderr))
-    except (ValueError, MemoryError, FileNotFoundError) as e: ap.exit(1, f"svend_train: {e}\n")
+    args = TrainArgs(**settings)
+    check_args(args)   # before anything is loaded or generated
+    summary = train(args, log=lambda m: print(m, file=sys.stderr))
     print(json.dumps(summary))
