@@ -174,11 +174,14 @@ def chat_prompt_ids(tok, messages: list[Message]) -> list[int]:
 # %% ../../nbs/50_api.ipynb #3af5bae6
 _END = object()
 
-async def _drain(jobs: list[Callable[[], Iterator]], request: Request | None = None, poll: float = 0.25):
+async def _drain(jobs: list[Callable[[], Iterator]], request: Request | None = None, done: Callable | None = None,
+                 poll: float = 0.25):
     """Yield (index, item) from sync iterators run in threads; an exception in one is raised here. When the consumer
     stops (a streaming client went away) or `request`'s client disconnects, the threads' `cancel_scope` is set: their
-    generation, search and tool calls stop within a token or two, and their batch slots go back."""
+    generation, search and tool calls stop within a token or two. `done` runs (on the event loop) once the last
+    thread has ended and dropped what it held: that is when a request's batch slots are really free again."""
     loop, q, cancel = asyncio.get_running_loop(), asyncio.Queue(), threading.Event()
+    running, count_lock = [len(jobs)], threading.Lock()
     def put(x):
         try: loop.call_soon_threadsafe(q.put_nowait, x)
         except RuntimeError: pass   # the event loop is gone (the server is shutting down)
@@ -191,11 +194,19 @@ async def _drain(jobs: list[Callable[[], Iterator]], request: Request | None = N
                     if cancel.is_set(): break
                     put((i, item))
                 put((i, _END))
-            except BaseException as e: put((i, e))
+            except Cancelled: pass                      # nobody is listening any more
+            except BaseException as e:
+                if not cancel.is_set(): put((i, e))
             finally:
                 if it is not None and hasattr(it, "close"):
                     try: it.close()
                     except BaseException: pass
+                it = None
+        with count_lock: running[0] -= 1; last = running[0] == 0
+        if last and done is not None:
+            try: loop.call_soon_threadsafe(done)
+            except RuntimeError: pass
+    if not jobs and done is not None: done()
     for i, make in enumerate(jobs): threading.Thread(target=work, args=(i, make), daemon=True).start()
     left = len(jobs)
     try:
@@ -291,7 +302,9 @@ class PyTorchBackend:
         return self.engine.stream(prompt_ids, s)
 
     def chat(self, prompt_ids: list[int], s: Sampling, client_tools: bool) -> Iterator:
-        return self.reasoner.stream("", sampling=s, prompt=prompt_ids, run_tools=not client_tools)
+        for ev in self.reasoner.stream("", sampling=s, prompt=prompt_ids, run_tools=not client_tools):
+            if ev.decoder is not None: ev.decoder = None   # its batch slot goes back now, not when the event is read
+            yield ev
 
     def reason(self, r: ReasonRequest) -> Iterator:
         "Events of a reasoning run, then verification and search; the last item is (\"result\", ReasoningResult)."
@@ -451,10 +464,19 @@ def _handlers(app: FastAPI):
         return _error(500, f"internal server error (request id {rid}); the server log has the details", "server_error")
 
 class _Ticket:
-    "Slots held by one request; `release` is safe to call twice (a stream's end and its background task)."
-    def __init__(self, admission: Admission, need: int): self.admission, self.need, self.held = admission, need, True
-    def release(self):
+    """Slots held by one request. Once its threads start, they give the slots back when the last of them ends
+    (`finish`, passed to `_drain` as `done`); until then `release` (the handler's `finally`, a stream that never
+    started) does. Either is safe to call more than once."""
+    def __init__(self, admission: Admission, need: int):
+        self.admission, self.need, self.held, self.started = admission, need, True, False
+    def finish(self):
         if self.held: self.held = False; self.admission.release(self.need)
+    def release(self):
+        if not self.started: self.finish()
+    def drain(self, jobs, request=None):
+        "`_drain` for this request's jobs: the slots go back when its threads are done."
+        self.started = True
+        return _drain(jobs, request, done=self.finish)
 
 async def _admit(app: FastAPI, need: int, param: str) -> _Ticket:
     await app.state.admission.acquire(need, param)
@@ -540,7 +562,7 @@ def _completion_route(app: FastAPI):
         usage = {"prompt_tokens": sum(len(x) for x in ids) * req.n, "completion_tokens": 0}
         if req.stream:
             async def events():
-                async for i, t in _drain(jobs):
+                async for i, t in ticket.drain(jobs):
                     usage["completion_tokens"] += 1
                     if t.text or t.finish_reason:
                         yield _sse({"id": rid, "object": "text_completion", "created": created, "model": backend.model_id,
@@ -549,7 +571,7 @@ def _completion_route(app: FastAPI):
             return _stream(events(), ticket)
         texts, reasons = [""] * len(jobs), ["length"] * len(jobs)
         try:
-            async for i, t in _drain(jobs, request):
+            async for i, t in ticket.drain(jobs, request):
                 texts[i] += t.text; usage["completion_tokens"] += 1
                 if t.finish_reason: reasons[i] = t.finish_reason
         finally: ticket.release()
@@ -588,7 +610,7 @@ def _chat_route(app: FastAPI):
         if req.stream:
             async def events():
                 for i in range(len(jobs)): yield chunk(i, {"role": "assistant", "content": ""})
-                async for i, ev in _drain(jobs):
+                async for i, ev in ticket.drain(jobs):
                     if ev.type == "done": yield chunk(i, {}, finish(ev.result)); continue
                     for d in deltas[i](ev): yield chunk(i, d)
                 usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"] + usage["tool_tokens"]
@@ -599,7 +621,7 @@ def _chat_route(app: FastAPI):
         msgs = [{"role": "assistant", "content": ""} for _ in jobs]
         reasons = ["stop"] * len(jobs)
         try:
-            async for i, ev in _drain(jobs, request):
+            async for i, ev in ticket.drain(jobs, request):
                 if ev.type == "done": reasons[i] = finish(ev.result); continue
                 for d in deltas[i](ev): _merge(msgs[i], d)
         finally: ticket.release()
@@ -630,12 +652,12 @@ def _reason_route(app: FastAPI):
         ticket = await _admit(app, backend.slots_needed(req) if hasattr(backend, "slots_needed") else 1, "search_n")
         if req.stream:
             async def events():
-                async for _, d in _drain([lambda: reason_event_dicts(backend, req)]): yield _sse(d)
+                async for _, d in ticket.drain([lambda: reason_event_dicts(backend, req)]): yield _sse(d)
                 yield "data: [DONE]\n\n"
             return _stream(events(), ticket)
         result = None
         try:
-            async for _, (kind, x) in _drain([lambda: backend.reason(req)], request):
+            async for _, (kind, x) in ticket.drain([lambda: backend.reason(req)], request):
                 if kind == "result": result = x
         finally: ticket.release()
         return {"id": f"reason-{uuid.uuid4().hex}", "object": "reasoning", "model": backend.model_id, **result.to_dict()}
