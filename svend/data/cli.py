@@ -65,8 +65,17 @@ def port(text: str) -> int:
 def input_file(path, what: str = "file") -> Path:
     "`path` as an existing, readable file, else a UserError naming it."
     p = Path(path).expanduser()
+    if p.is_symlink() and not p.exists():
+        try: p.resolve(strict=True)
+        except RuntimeError: raise UserError(f"{what} {p} is a symbolic link loop") from None
+        except OSError as e:
+            if "loop" in str(e).lower() or getattr(e, "errno", None) == 40:
+                raise UserError(f"{what} {p} is a symbolic link loop") from None
+        raise UserError(f"{what} {p} is a symbolic link to {os.readlink(p)}, which does not exist")
     if not p.exists(): raise UserError(f"{what} {p} does not exist")
     if p.is_dir(): raise UserError(f"{what} {p} is a directory; expected a file")
+    if not p.is_file():   # a FIFO, a socket or a device: reading it could block forever or never end
+        raise UserError(f"{what} {p} is not a regular file (a pipe, socket or device); give a file")
     if not os.access(p, os.R_OK): raise UserError(f"{what} {p} is not readable (check its permissions)")
     return p
 

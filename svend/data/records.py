@@ -4,7 +4,7 @@
 
 # %% ../../nbs/16_records.ipynb #ec7cdb0c
 from __future__ import annotations
-import gzip, json, math
+import gzip, json, math, zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,6 +166,14 @@ def _open_lines(p: Path):
     if head == b"PAR1": raise UserError(f"{p} is a Parquet file; expected JSON Lines (one JSON object per line)")
     return gzip.open(p, "rb") if head[:2] == b"\x1f\x8b" else p.open("rb")
 
+def _readline(f, p: Path, limit: int, report: "SkipReport", n: int) -> bytes:
+    "The next line, or b'' at the end; a gzip file cut short or corrupt ends the file with a counted reason."
+    try: return f.readline(limit)
+    except (EOFError, OSError, zlib.error) as e:   # BadGzipFile is an OSError
+        report.read += 1
+        report.skip(f"gzip data cut short or corrupt ({type(e).__name__})", str(p), n + 1)
+        return b""
+
 def read_jsonl(path, validate: Callable[[object], str | None] | None = validate_record,
                report: SkipReport | None = None, max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[dict]:
     "Valid records of a JSON Lines file (plain or gzip); every other line is skipped with a reason in `report`."
@@ -174,16 +182,20 @@ def read_jsonl(path, validate: Callable[[object], str | None] | None = validate_
     report.files.append(str(p))
     with _open_lines(p) as f:
         n = 0
-        while raw := f.readline(max_line_bytes + 1):
+        while raw := _readline(f, p, max_line_bytes + 1, report, n):
             n += 1
             if len(raw) > max_line_bytes and not raw.endswith(b"\n"):
-                while (more := f.readline(1 << 20)) and not more.endswith(b"\n"): pass   # drop the rest of the line
+                while (more := _readline(f, p, 1 << 20, report, n)) and not more.endswith(b"\n"): pass   # the rest
                 report.read += 1; report.skip(f"line over {max_line_bytes:,} bytes", str(p), n); continue
             if b"\x00" in raw:   # text never holds NUL; a file not (fully) synced yet is NUL-padded
                 report.read += 1; report.skip("NUL bytes (incomplete copy?)", str(p), n); continue
             try: text = raw.decode("utf-8")
             except UnicodeDecodeError: report.read += 1; report.skip("invalid UTF-8", str(p), n); continue
-            if n == 1: text = text.removeprefix("\ufeff")   # a byte-order mark some editors write
+            if n == 1:
+                text = text.removeprefix("\ufeff")   # a byte-order mark some editors write
+                if text.strip() == "[" or text.lstrip().startswith("[{"):   # a (pretty-printed) JSON array
+                    raise UserError(f"{p} holds a JSON array; expected JSON Lines (one JSON object per line). "
+                                    f"Convert it, e.g. jq -c '.[]' {p.name} > {p.stem}.lines.jsonl")
             if not text.strip(): continue
             report.read += 1
             try: rec = json.loads(text)

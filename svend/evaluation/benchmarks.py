@@ -268,8 +268,8 @@ def main(argv=None):
     if unknown := sorted(set(benchmarks) - set(BENCHMARKS)):
         ap.error(f"unknown benchmarks {unknown}; choose from {', '.join(BENCHMARKS)}")
     out = output_dir(a.output_dir)
-    for path in (a.model, a.verifier):   # sizes, configs, headers and tokenizers: seconds before minutes of loading
-        if path: model_files(path)
+    for path, head in ((a.model, "lm"), (a.verifier, "score")):   # seconds of checks before minutes of loading
+        if path: model_files(path, head)
     for flag in ("gsm8k_file", "math_file", "tools_file"):
         if getattr(a, flag): input_file(getattr(a, flag), "--" + flag.replace("_", "-"))
     log = lambda m: print(m, file=sys.stderr)

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/40_engine.ipynb #bb806288
 from __future__ import annotations
-import copy, math, time
+import copy, json, math, time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -262,9 +262,18 @@ def find_model_dir(path) -> Path:
         raise UserError(f"{path} has no complete checkpoint; the newest, {cks[-1][1].name}: {cks[-1][2]}")
     raise FileNotFoundError(f"{path} holds no model: expected model.safetensors, final/, or checkpoints/step-*/")
 
-def model_files(path) -> tuple[Path, Path]:
-    "(weights directory, tokenizer file) of the model at `path`, checked (sizes, config, headers) but not loaded."
+_HEADS = {"lm": "a reasoning (language) model", "score": "a verifier"}
+
+def model_files(path, head: str | None = None) -> tuple[Path, Path]:
+    """(weights directory, tokenizer file) of the model at `path`, checked (sizes, config, headers) but not loaded.
+    `head`: the kind of model expected ("lm" or "score"); another kind is a UserError that says which it is."""
     d = check_model_dir(find_model_dir(path))
+    if head is not None and (d / "svend_config.json").exists():
+        try: got = json.loads((d / "svend_config.json").read_text()).get("head", "lm")
+        except ValueError: got = None
+        if got in _HEADS and got != head:
+            raise UserError(f"{path} is {_HEADS[got]}, not {_HEADS[head]}"
+                            + (" (pass it as the verifier: --verifier-path / --verifier)" if got == "score" else ""))
     tok_file = next((p for p in (d, d.parent, d.parent.parent) if (p / "tokenizer.model").exists()), None)
     if tok_file is None: raise UserError(f"no tokenizer.model in or beside {d}: copy the one trained with this model")
     tok_file = tok_file / "tokenizer.model"

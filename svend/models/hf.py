@@ -4,7 +4,7 @@
 
 # %% ../../nbs/02_hf.ipynb #23c46200
 from __future__ import annotations
-import json
+import json, math
 from pathlib import Path
 from typing import Iterable
 import torch
@@ -184,6 +184,8 @@ def import_llama(path, dtype: torch.dtype = torch.float32, device=None) -> Svend
     return model.to(device=device, dtype=dtype).eval()
 
 # %% ../../nbs/02_hf.ipynb #33985ecf
+_DTYPE_BYTES = {"F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2, "I8": 1, "U8": 1, "BOOL": 1,
+                "F8_E4M3": 1, "F8_E5M2": 1, "U16": 2, "U32": 4, "U64": 8}
 MANIFEST = "checkpoint.json"   # written last by save_checkpoint: {"files": {name: size}, ...}
 _RECOPY = "re-copy it (the download or Drive sync may be incomplete)"
 
@@ -201,9 +203,17 @@ def safetensors_problem(f) -> str | None:
         try: header = json.loads(fh.read(n))
         except (ValueError, UnicodeDecodeError):
             return f"{f} has an unreadable header (not a safetensors file?); {_RECOPY}"
-    try: end = max([v["data_offsets"][1] for k, v in header.items() if k != "__metadata__"] or [0])
-    except (AttributeError, TypeError, KeyError, IndexError): return f"{f} has a malformed header; {_RECOPY}"
-    if not isinstance(end, int): return f"{f} has a malformed header; {_RECOPY}"
+    if not isinstance(header, dict): return f"{f} has a malformed header; {_RECOPY}"
+    end = 0
+    for name, v in header.items():   # each tensor: a known dtype, a shape, and offsets that hold exactly that much
+        if name == "__metadata__": continue
+        try:
+            (a, b), shape, width = v["data_offsets"], v["shape"], _DTYPE_BYTES.get(v["dtype"])
+            ok = (width is not None and all(isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in [a, b, *shape])
+                  and b - a == width * math.prod(shape))
+        except (TypeError, KeyError, ValueError): ok = False
+        if not ok: return f"{f}: tensor {name!r} has a malformed header entry (dtype, shape or offsets); {_RECOPY}"
+        end = max(end, b)
     want = 8 + n + end
     if size < want: return f"{f} is truncated: {size:,} bytes, its header describes {want:,}; {_RECOPY}"
     if size > want: return f"{f} has {size - want:,} bytes more than its header describes; {_RECOPY}"
@@ -217,6 +227,8 @@ def manifest_problem(d, names: Iterable[str] | None = None) -> str | None:
     except Exception: return f"{m} is unreadable; {_RECOPY}"
     for name, size in files.items():
         if names is not None and name not in names: continue
+        if not isinstance(size, int) or isinstance(size, bool) or "/" in name or name.startswith(".."):
+            return f"{m} is malformed (entry {name!r}: {size!r}); {_RECOPY}"
         f = d / name
         if not f.exists(): return f"{f} is missing (the checkpoint manifest lists it); {_RECOPY}"
         if f.stat().st_size != size:
@@ -234,19 +246,15 @@ def _config_problem(d: Path) -> str | None:
     try: c = json.loads(f.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as e: return f"{f} is not valid JSON ({e}); {_RECOPY}"
     if not isinstance(c, dict): return f"{f} is not a JSON object"
-    if f is svend:
-        sizes = [k for k, v in SvendConfig.__dataclass_fields__.items() if type(v.default) is int]
-        try: SvendConfig.from_dict(c)
-        except (ValueError, TypeError) as e: return f"{f}: {e}"
+    if f is svend: sizes = [k for k, v in SvendConfig.__dataclass_fields__.items() if type(v.default) is int]
     else: sizes = [k for k in _LLAMA_SIZES]
-    for k in sizes:
+    for k in sizes:   # sizes first: a zero would otherwise surface as a division by zero
         v = c.get(k)
         if v is None and f is svend: continue   # the dataclass default applies
         if isinstance(v, bool) or not isinstance(v, int) or v <= 0:
             return f"{f}: {k!r} must be a positive whole number, got {v!r}"
-    if f is llama:
-        try: svend_config_from_llama(c)
-        except (ValueError, KeyError, TypeError) as e: return f"{f}: {e}"
+    try: SvendConfig.from_dict(c) if f is svend else svend_config_from_llama(c)
+    except Exception as e: return f"{f}: {type(e).__name__ if not str(e) else e}: not a configuration Svend can build"
     return None
 
 def model_dir_problem(d) -> str | None:
@@ -258,8 +266,10 @@ def model_dir_problem(d) -> str | None:
     single, index = d / "model.safetensors", d / "model.safetensors.index.json"
     if single.exists(): return safetensors_problem(single)
     if not index.exists(): return f"{d} has no model.safetensors (or sharded index); .bin checkpoints are not supported"
-    try: shards = sorted(set(json.loads(index.read_text())["weight_map"].values()))
-    except Exception: return f"{index} is unreadable; {_RECOPY}"
+    try:
+        shards = sorted(set(json.loads(index.read_text())["weight_map"].values()))
+        assert shards and all(isinstance(s, str) and "/" not in s for s in shards)
+    except Exception: return f"{index} is unreadable or malformed; {_RECOPY}"
     for s in shards:
         if p := safetensors_problem(d / s): return p
     return None

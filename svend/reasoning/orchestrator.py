@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, asdict
 from typing import Iterator
 import torch
 from ..data.tokenizer import SvendTokenizer
-from ..inference.engine import Engine, Sampling, TextStream, ContextLengthError, load_model
+from ..inference.engine import Engine, Sampling, TextStream, ContextLengthError, load_model, model_files
 from ..tools.calls import parse_tool_call
 from ..tools.registry import ToolRegistry, ToolResult, default_registry
 from ..tools.sandbox import check_cancelled
@@ -89,7 +89,9 @@ class Reasoner:
 
     @classmethod
     def from_pretrained(cls, path, verifier_path=None, dtype=torch.float32, quantize=None, **kw) -> "Reasoner":
-        "A reasoner from a model directory (and a verifier directory)."
+        "A reasoner from a model directory (and a verifier directory). Both are checked before either is loaded."
+        model_files(path, head="lm")
+        if verifier_path is not None: model_files(verifier_path, head="score")
         model, tok = load_model(path, dtype=dtype, quantize=quantize)
         verifier = None
         if verifier_path is not None:

@@ -162,7 +162,8 @@ class Verifier:
 
     @classmethod
     def from_pretrained(cls, path, dtype=torch.float32, quantize=None, threshold: float = 0.5) -> "Verifier":
-        from svend.inference.engine import load_model
+        from svend.inference.engine import load_model, model_files
+        model_files(path, head="score")   # a reasoning model given by mistake: one clear line, before loading
         model, tok = load_model(path, dtype=dtype, quantize=quantize)
         if model.cfg.head != "score": raise ValueError(f"{path} is a language model, not a verifier (its head is 'lm')")
         return cls(model, tok, threshold)

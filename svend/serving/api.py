@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from ..data.cli import UserError, ArgumentParser, cli, port, positive_int
+from ..data.cli import UserError, ArgumentParser, cli, port, positive_int, positive_float
 from ..tools.sandbox import cancel_scope, Cancelled
 from ..inference.engine import Engine, Sampling, ContextLengthError, load_model
 from ..inference.batching import Batcher
@@ -829,7 +829,7 @@ def _limit_flags(ap):
     "One flag per field of ServerLimits."
     g = ap.add_argument_group("limits on one request, and on waiting (each violation is a 4xx naming the parameter)")
     for flag, typ, default in ServerLimits.flags():
-        g.add_argument(flag, type=positive_int if typ is int else float, default=default, help=f"(default {default})")
+        g.add_argument(flag, type=positive_int if typ is int else positive_float, default=default, help=f"(default {default})")
 
 def _draining_server(config, admission: Admission):
     "uvicorn's Server, made to refuse new work (503) the moment SIGTERM arrives, then drain what is in flight."
@@ -855,7 +855,7 @@ def main(argv=None):
                     "(default: loopback names, plus --host when it names one interface)")
     ap.add_argument("--max-batch", type=positive_int, default=16, help="sequences decoded together (KV slots kept in memory)")
     ap.add_argument("--model-name", help="the id /v1/models reports (default: the directory name)")
-    ap.add_argument("--drain-timeout", type=float, default=8.0, help="seconds SIGTERM waits for requests in flight")
+    ap.add_argument("--drain-timeout", type=positive_float, default=8.0, help="seconds SIGTERM waits for requests in flight")
     ap.add_argument("--insecure-sandbox", action="store_true", help="run tool code even where the sandbox lacks "
                     "isolation layers (every tool result and /health then say so)")
     _limit_flags(ap)
@@ -866,12 +866,12 @@ def main(argv=None):
     hosts = tuple(h.strip() for h in a.allowed_hosts.split(",") if h.strip()) if a.allowed_hosts else \
         LOOPBACK_HOSTS + ((a.host,) if a.host not in ("0.0.0.0", "::", "") else ())
     if a.insecure_sandbox: os.environ["SVEND_INSECURE_SANDBOX"] = "1"
-    from svend.tools.sandbox import default_sandbox, SandboxUnavailable
-    try: default_sandbox()     # start it now: /health reports it, and the first tool call is not slow
-    except SandboxUnavailable as e: raise UserError(f"{e}") from None
     try:
         backend = build_backend(a.model_path, a.verifier_path, a.backend, a.quantize, a.max_batch, a.model_name)
     except BackendUnavailable as e: raise UserError(str(e)) from None   # the rest reach @cli as they are
+    from svend.tools.sandbox import default_sandbox, SandboxUnavailable
+    try: default_sandbox()     # start it now: /health reports it, and the first tool call is not slow
+    except SandboxUnavailable as e: raise UserError(f"{e}") from None
     import uvicorn
     app = create_app(backend, a.api_key, limits, hosts)
     print(f"svend_serve: {backend.model_id} ({backend.name} backend, context {backend.max_context}, "

@@ -24,7 +24,12 @@ class ReasonSource:
     def max_context(self) -> int:
         if self.backend is not None: return self.backend.max_context
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
-        return requests.get(f"{self.url}/health", headers=headers, timeout=30).json()["max_context"]
+        try: r = requests.get(f"{self.url}/health", headers=headers, timeout=30)
+        except requests.RequestException as e: raise UserError(f"cannot reach svend_serve at {self.url}: {e}") from None
+        try: return int(r.json()["max_context"])
+        except (ValueError, KeyError, TypeError):
+            raise UserError(f"{self.url}/health answered HTTP {r.status_code}, not as svend_serve does: is the URL "
+                            "a Svend server (and does its --allowed-hosts include this name)?") from None
 
     @property
     def label(self) -> str:
@@ -206,6 +211,8 @@ def main(argv=None):
                     "isolation layers (results are then labelled insecure)")
     a = ap.parse_args(argv)
     if a.insecure_sandbox: os.environ["SVEND_INSECURE_SANDBOX"] = "1"
+    if a.api_key is not None and not a.api_key.strip():
+        raise UserError("the API key is empty (--api-key or $SVEND_API_KEY): give the server's key, or unset it")
     if a.server_url and (a.model_path or a.verifier_path):
         ap.error("--server-url uses the server's model; drop --model-path/--verifier-path")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")

@@ -18,9 +18,9 @@ __all__ = ['model_state', 'rng_state', 'set_rng_state', 'save_checkpoint', 'chec
 # %% ../../nbs/20_checkpoint.ipynb #d3d9ceeb
 _STEP_DIR = re.compile(r"^step-(\d+)$")
 
-def model_state(model: torch.nn.Module) -> dict[str, torch.Tensor]:
-    "The weights to save: a tied output projection is stored once (as the embedding)."
-    sd = {k: v.detach().contiguous() for k, v in model.state_dict().items()}
+def model_state(model: torch.nn.Module, weights: dict | None = None) -> dict[str, torch.Tensor]:
+    "The weights to save (`model`'s, or `weights` gathered for it elsewhere): a tied output projection is stored once."
+    sd = {k: v.detach().contiguous() for k, v in (model.state_dict() if weights is None else weights).items()}
     if getattr(model, "cfg", None) is not None and model.cfg.tie_embeddings: sd.pop("output.weight", None)
     return sd
 
@@ -39,13 +39,15 @@ def _fsync_dir(path: Path):
     finally: os.close(fd)
 
 # %% ../../nbs/20_checkpoint.ipynb #c065d666
-def save_checkpoint(path, model, optimizer=None, scheduler=None, state: dict | None = None, tokenizer=None) -> Path:
-    "Write a complete checkpoint directory at `path` atomically (replacing an older one there)."
+def save_checkpoint(path, model, optimizer=None, scheduler=None, state: dict | None = None, tokenizer=None,
+                    weights: dict | None = None) -> Path:
+    """Write a complete checkpoint directory at `path` atomically (replacing an older one there). `weights`: a full
+    state dict to write instead of `model.state_dict()` (one gathered from a sharded model)."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     if tmp.exists(): shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
-    save_file(model_state(model), tmp / "model.safetensors", metadata={"format": "pt"})
+    save_file(model_state(model, weights), tmp / "model.safetensors", metadata={"format": "pt"})
     if getattr(model, "cfg", None) is not None: model.cfg.save(tmp)
     if tokenizer is not None: tokenizer.save(tmp)
     torch.save({"optimizer": optimizer.state_dict() if optimizer else None,
@@ -71,7 +73,12 @@ def checkpoint_problem(path) -> str | None:
     if not path.is_dir(): return "not a directory"
     if not (path / MANIFEST).exists(): return f"no {MANIFEST} (interrupted write or incomplete sync)"
     # every file at its recorded size; then the weights' own header (a never-synced placeholder has the right size
-    # but only zeros)
+    # but only zeros). A sharded (FSDP) checkpoint has torch.distributed.checkpoint files instead of the weights file.
+    # It lists those in its own manifest, shards/checkpoint.json, written before the top-level one.
+    if (shards := path / "shards").is_dir():
+        if not (shards / MANIFEST).exists(): return f"no shards/{MANIFEST} (interrupted write or incomplete sync)"
+        if not (shards / ".metadata").is_file(): return "no shards/.metadata (interrupted write or incomplete sync)"
+        return manifest_problem(path) or manifest_problem(shards)
     return manifest_problem(path) or safetensors_problem(path / "model.safetensors")
 
 def load_checkpoint(path, model, optimizer=None, scheduler=None, restore_rng: bool = True) -> dict:

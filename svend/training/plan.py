@@ -10,8 +10,8 @@ from ..models.config import SvendConfig, PRESETS
 from ..data.cli import ArgumentParser, cli, positive_int, positive_float
 
 # %% auto #0
-__all__ = ['GIB', 'GPUS', 'HBM', 'activation_bytes_per_token_layer', 'Plan', 'breakdown', 'train_flops_per_token',
-           'plan_training', 'format_plan', 'plan_serving', 'main']
+__all__ = ['GIB', 'GPUS', 'HBM', 'activation_bytes_per_token_layer', 'Plan', 'block_params', 'breakdown', 'train_flops_per_token',
+           'train_flags', 'launch_command', 'plan_training', 'verdict', 'format_plan', 'plan_serving', 'main']
 
 # %% ../../nbs/22_plan.ipynb #b9144e5a
 GIB = 2**30
@@ -34,6 +34,12 @@ class Plan:
     step_in_backward: bool = False
     bf16: bool = True
     gpu: bool = True
+    gpus: int = 1                       # > 1: FSDP shards weights, gradients and optimizer states over this many
+
+def block_params(cfg: SvendConfig) -> int:
+    "Parameters of one transformer block (attention, SwiGLU, two norms)."
+    qkv = cfg.dim * (cfg.n_heads + 2 * cfg.n_kv_heads) * cfg.head_dim
+    return qkv + cfg.n_heads * cfg.head_dim * cfg.dim + 3 * cfg.dim * cfg.ffn_dim + 2 * cfg.dim
 
 def breakdown(cfg: SvendConfig, plan: Plan) -> dict[str, float]:
     "Bytes per component of a training step's peak memory."
@@ -42,12 +48,16 @@ def breakdown(cfg: SvendConfig, plan: Plan) -> dict[str, float]:
     per_layer = activation_bytes_per_token_layer(cfg, plan.bf16) * tokens
     largest = max(cfg.vocab_size * cfg.dim, cfg.dim * 2 * cfg.ffn_dim, cfg.dim * (cfg.n_heads + 2 * cfg.n_kv_heads) * cfg.head_dim)
     chunk = min(tokens, max(256, 2**24 // cfg.vocab_size))
-    out = {"weights (fp32)": 4 * n,
-           "gradients (fp32)": 4 * largest if plan.step_in_backward else 4 * n,
-           f"optimizer ({plan.optimizer})": (8 if plan.optimizer == "adamw" else 2) * n,
+    shards = plan.gpus
+    out = {"weights (fp32)": 4 * n / shards,
+           "gradients (fp32)": 4 * largest if plan.step_in_backward else 4 * n / shards,
+           f"optimizer ({plan.optimizer})": (8 if plan.optimizer == "adamw" else 2) * n / shards,
            "activations": (4 * cfg.dim * tokens * cfg.n_layers + per_layer) if plan.checkpointing else per_layer * cfg.n_layers,
            "backward working set": per_layer,
            "loss (logit chunk + output grad)": 2 * 4 * chunk * cfg.vocab_size + 4 * cfg.vocab_size * cfg.dim}
+    if shards > 1:   # FSDP gathers the root (embeddings, output) for the step and two blocks at a time (one prefetched)
+        root = cfg.vocab_size * cfg.dim * (1 if cfg.tie_embeddings else 2) + cfg.dim
+        out["FSDP gathered weights and gradients"] = (2 if plan.bf16 else 4) * (root + 2 * block_params(cfg)) * 2
     if plan.gpu: out["CUDA context and slack"] = GIB
     return out
 
@@ -55,46 +65,82 @@ def breakdown(cfg: SvendConfig, plan: Plan) -> dict[str, float]:
 def train_flops_per_token(cfg: SvendConfig, seq_len: int) -> float:
     return 6 * cfg.num_params() + 6 * cfg.n_layers * seq_len * cfg.n_heads * cfg.head_dim   # + causal attention
 
+def train_flags(p: Plan) -> list[str]:
+    "The `svend_train` flags that run the setting `p` (the launcher for several GPUs is `launch_command`'s)."
+    flags = ["--model-size", p.preset, "--batch-size", str(p.micro_batch), "--max-seq-len", str(p.seq_len)]
+    if p.checkpointing: flags.append("--gradient-checkpointing")
+    if p.optimizer != "adamw": flags += ["--optimizer", p.optimizer]
+    if p.step_in_backward: flags += ["--step-in-backward", "--grad-clip", "0", "--grad-accum", "1"]
+    if p.gpus > 1: flags.append("--fsdp")
+    return flags
+
+def launch_command(p: Plan) -> str:
+    "The whole command line for the setting `p`: `svend_train ...`, under torchrun on several GPUs."
+    cmd = "svend_train " + " ".join(train_flags(p))
+    return cmd if p.gpus == 1 else f"torchrun --standalone --nproc_per_node {p.gpus} --no-python {cmd}"
+
 def plan_training(preset: str, gpu_memory_gb: float, micro_batch: int = 4, seq_len: int = 4096, peak_flops: float | None = None,
                   mfu: float = 0.4, tokens: float | None = None, price_per_hour: float | None = None,
-                  cfg: SvendConfig | None = None) -> dict:
-    "The first setting that fits `gpu_memory_gb`, its memory breakdown, and speed and cost estimates."
+                  cfg: SvendConfig | None = None, max_gpus: int = 8) -> dict:
+    "The first setting that fits `gpu_memory_gb`, its memory breakdown, the command that runs it, speed and cost."
     cfg = cfg or SvendConfig.from_preset(preset)
     seq_len = min(seq_len, cfg.max_seq_len)
     n = cfg.num_params()
     base = Plan(preset, n, micro_batch, seq_len)
+    saving = replace(base, checkpointing=True, optimizer="adamw8bit", step_in_backward=True)
     tries = [("as requested", base), ("+ gradient checkpointing", replace(base, checkpointing=True)),
              ("+ 8-bit AdamW", replace(base, checkpointing=True, optimizer="adamw8bit")),
-             ("+ optimizer step in backward", replace(base, checkpointing=True, optimizer="adamw8bit", step_in_backward=True)),
-             ("+ micro-batch 1", replace(base, checkpointing=True, optimizer="adamw8bit", step_in_backward=True, micro_batch=1))]
+             ("+ optimizer step in backward", saving), ("+ micro-batch 1", replace(saving, micro_batch=1))]
+    # beyond one GPU: FSDP shards the states (with AdamW: the step in backward and 8-bit states are single-GPU only)
+    gpus = 2
+    while gpus <= max_gpus:
+        for mb in dict.fromkeys((micro_batch, 1)):
+            tries.append((f"FSDP over {gpus} GPUs" + (", micro-batch 1" if mb == 1 and micro_batch != 1 else ""),
+                          replace(base, checkpointing=True, gpus=gpus, micro_batch=mb)))
+        gpus *= 2
     budget = gpu_memory_gb * GIB
     results = []
     for label, p in tries:
         parts = breakdown(cfg, p)
-        results.append({"setting": label, "plan": p, "parts": parts, "total": sum(parts.values()), "fits": sum(parts.values()) <= budget})
+        total = sum(parts.values())
+        results.append({"setting": label, "plan": p, "parts": parts, "total": total, "fits": total <= budget,
+                        "flags": train_flags(p), "command": launch_command(p)})
+        if p.gpus > 1 and results[-1]["fits"]: break   # more GPUs than the first that fits are never the answer
     chosen = next((r for r in results if r["fits"]), None)
     out = {"preset": preset, "params": n, "gpu_memory_gb": gpu_memory_gb, "tries": results, "chosen": chosen}
     if peak_flops and chosen:
         flops = train_flops_per_token(cfg, seq_len) * (4 / 3 if chosen["plan"].checkpointing else 1)
-        out["tokens_per_s"] = mfu * peak_flops / flops
+        out["tokens_per_s"] = mfu * peak_flops / flops * chosen["plan"].gpus
         if tokens:
             out["hours"] = tokens / out["tokens_per_s"] / 3600
-            if price_per_hour: out["dollars"] = out["hours"] * price_per_hour
+            if price_per_hour: out["dollars"] = out["hours"] * price_per_hour * chosen["plan"].gpus
     return out
 
+def verdict(p: dict) -> str:
+    "One line: 'fits: <command>', or what is missing."
+    if p["chosen"]:
+        where = "one GPU" if p["chosen"]["plan"].gpus == 1 else f"{p['chosen']['plan'].gpus} GPUs"
+        return f"fits on {where}: {p['chosen']['command']}"
+    best = p["tries"][-1]
+    return (f"does NOT fit: even FSDP over {best['plan'].gpus} GPUs at micro-batch 1 needs {best['total'] / GIB:.1f} "
+            f"GiB per GPU of {p['gpu_memory_gb']:g}; use GPUs with more memory or more of them "
+            f"(plan_training(max_gpus=...))")
+
 def format_plan(p: dict) -> str:
-    lines = [f"{p['preset']}: {p['params'] / 1e9:.2f}B parameters on {p['gpu_memory_gb']:g} GiB"]
+    lines = [f"{p['preset']}: {p['params'] / 1e9:.2f}B parameters on {p['gpu_memory_gb']:g} GiB per GPU"]
     show = p["chosen"] or p["tries"][-1]
     pl = show["plan"]
     lines.append(f"setting: {show['setting']} (micro-batch {pl.micro_batch} x {pl.seq_len}, optimizer {pl.optimizer}, "
-                 f"checkpointing {'on' if pl.checkpointing else 'off'}, step in backward {'on' if pl.step_in_backward else 'off'})")
-    for k, v in show["parts"].items(): lines.append(f"  {k:<34}{v / GIB:9.1f} GiB")
-    lines.append(f"  {'total':<34}{show['total'] / GIB:9.1f} GiB  -> {'fits' if show['fits'] else 'does NOT fit'}")
-    for r in p["tries"]: lines.append(f"    {r['setting']:<30} {r['total'] / GIB:7.1f} GiB {'fits' if r['fits'] else ''}")
-    if not p["chosen"]: lines.append("No setting fits: use a bigger GPU, several GPUs (FSDP), or a smaller preset.")
-    elif pl.step_in_backward:
-        lines.append("note: svend_train does not implement the optimizer step in backward yet (8-bit AdamW it does: "
-                     "--optimizer adamw8bit); this row is the arithmetic only.")
+                 f"checkpointing {'on' if pl.checkpointing else 'off'}, step in backward {'on' if pl.step_in_backward else 'off'}"
+                 + (f", FSDP over {pl.gpus} GPUs" if pl.gpus > 1 else "") + ")")
+    for k, v in show["parts"].items(): lines.append(f"  {k:<38}{v / GIB:9.1f} GiB")
+    lines.append(f"  {'total':<38}{show['total'] / GIB:9.1f} GiB  -> {'fits' if show['fits'] else 'does NOT fit'}")
+    for r in p["tries"]:
+        lines.append(f"    {r['setting']:<34} {r['total'] / GIB:7.1f} GiB {'fits' if r['fits'] else ''}")
+    lines.append(verdict(p))
+    if pl.step_in_backward:
+        lines.append("  (the step in backward cannot clip by the global norm, so clipping is off; "
+                     "its grad norm is logged)")
     if "tokens_per_s" in p:
         lines.append(f"throughput at the assumed MFU: {p['tokens_per_s']:,.0f} tokens/s")
         if "hours" in p: lines.append(f"time: {p['hours']:,.1f} h" + (f", cost ${p['dollars']:,.0f}" if "dollars" in p else ""))

@@ -15,12 +15,16 @@ from ..data.mix import mix_records, tokenize_records, pack, PackedLoader, MIXES
 from ..data.records import load_jsonl, check_records, SkipReport
 from ..data.cli import (UserError, ArgumentParser, cli, input_file, output_dir, positive_int, positive_float,
                             nonneg_int)
+from .optim_hooks import StepInBackward
+from .distributed import (init_distributed, shard_model, is_sharded, save_sharded_checkpoint,
+                                        load_sharded_checkpoint, full_state_dict)
 from .checkpoint import (save_checkpoint, load_checkpoint, latest_checkpoint, prune_checkpoints, step_dir,
                                        checkpoint_problem)
 
 # %% auto #0
 __all__ = ['TrainArgs', 'load_config_file', 'check_args', 'load_records', 'record_texts', 'lr_lambda', 'make_optimizer',
-           'available_memory_bytes', 'check_fits', 'distillation_loss', 'plot_metrics', 'train', 'main']
+           'available_memory_bytes', 'state_bytes_per_param', 'check_fits', 'distillation_loss', 'plot_metrics',
+           'train', 'parse_args', 'main']
 
 # %% ../../nbs/21_trainer.ipynb #7bf7b214
 @dataclass
@@ -43,9 +47,11 @@ class TrainArgs:
     grad_accum: int = 8
     max_seq_len: int = 4096
     bf16: bool = True
-    grad_clip: float = 1.0
+    grad_clip: float = 1.0              # clip the global gradient norm to this (0: off)
     optimizer: str = "adamw"
     gradient_checkpointing: bool = False
+    step_in_backward: bool = False      # apply the optimizer inside backward (svend.training.optim_hooks)
+    fsdp: bool = False                  # shard weights, gradients and optimizer states (svend.training.distributed)
     compile: bool = False
     seed: int = 0
     log_steps: int = 10
@@ -94,7 +100,7 @@ def load_config_file(path: str) -> dict:
 
 # %% ../../nbs/21_trainer.ipynb #edc42ce3
 _POSITIVE = ("epochs", "save_steps", "batch_size", "grad_accum", "max_seq_len", "log_steps", "samples", "max_steps",
-             "vocab_size", "lr", "grad_clip", "distill_temperature")
+             "vocab_size", "lr", "distill_temperature")
 _CHOICES = {"model_size": PRESETS, "data_mix": MIXES, "optimizer": ("adamw", "adamw8bit", "paged_adamw8bit"),
             "task": ("lm", "verifier")}
 
@@ -106,7 +112,8 @@ def check_args(args: TrainArgs) -> None:
     for k in _POSITIVE:
         v = getattr(args, k)
         if v is not None and not v > 0: raise UserError(f"{k} must be positive, got {v}")
-    ranges = (("weight_decay", 0, math.inf), ("warmup_ratio", 0, 1), ("distill_alpha", 0, 1), ("keep_checkpoints", 0, math.inf))
+    ranges = (("weight_decay", 0, math.inf), ("warmup_ratio", 0, 1), ("distill_alpha", 0, 1), ("keep_checkpoints", 0, math.inf),
+              ("grad_clip", 0, math.inf))
     for k, lo, hi in ranges:
         if not lo <= getattr(args, k) <= hi: raise UserError(f"{k} must be in [{lo}, {hi}], got {getattr(args, k)}")
     reserved = 1 + len(SPECIAL_TOKENS) + 256 + 16
@@ -119,6 +126,16 @@ def check_args(args: TrainArgs) -> None:
         raise UserError("vocab_size applies only when a tokenizer is trained")
     if args.teacher and args.task == "verifier":
         raise UserError("teacher distils a language model; it does not apply to task verifier")
+    if args.step_in_backward:   # see nbs/23_step_in_backward.ipynb for why each of these cannot hold
+        if args.grad_clip: raise UserError("--step-in-backward steps each parameter before the global gradient norm is "
+                                           "known, so it cannot clip: pass --grad-clip 0")
+        if args.grad_accum > 1: raise UserError("--step-in-backward steps on every backward pass: pass --grad-accum 1")
+        if args.fsdp or int(os.environ.get("WORLD_SIZE", "1")) > 1:
+            raise UserError("--step-in-backward runs in one process only (no --fsdp, no torchrun)")
+    if args.fsdp and args.compile: raise UserError("--fsdp with --compile is not supported yet: drop --compile")
+    if args.fsdp and args.optimizer != "adamw":   # bitsandbytes' kernels take plain tensors, not FSDP's DTensor shards
+        raise UserError(f"--fsdp with --optimizer {args.optimizer} is not supported yet: use --optimizer adamw")
+    if args.fsdp and args.teacher: raise UserError("--fsdp with --teacher is not supported yet: distil in one process")
     output_dir(args.output_dir)
     for p in args.data: input_file(p, "data file")
     if args.tokenizer: SvendTokenizer.load(input_file(args.tokenizer, "tokenizer"))   # milliseconds; says if not one
@@ -186,14 +203,22 @@ def available_memory_bytes(device: torch.device) -> int:
         if line.startswith("MemAvailable:"): return int(line.split()[1]) * 1024
     return 1 << 62
 
-def check_fits(cfg: SvendConfig, device: torch.device) -> str | None:
-    "None if weights + grads + AdamW states fit in available memory, else the reason."
-    need = cfg.num_params() * 16
+def state_bytes_per_param(args: TrainArgs | None = None, world: int = 1) -> float:
+    "Bytes per parameter of fp32 weights, gradients and optimizer states in one process under `args`."
+    args = args or TrainArgs()
+    grads = 0 if args.step_in_backward else 4
+    moments = 8 if args.optimizer == "adamw" else 2
+    return (4 + grads + moments) / (world if args.fsdp else 1)
+
+def check_fits(cfg: SvendConfig, device: torch.device, args: TrainArgs | None = None, world: int = 1) -> str | None:
+    "None if weights, gradients and optimizer states (as `args` keeps them) fit in available memory, else the reason."
+    per = state_bytes_per_param(args, world)
+    need = cfg.num_params() * per
     have = available_memory_bytes(device)
     if need <= have * 0.9: return None
     return (f"{cfg.name}: {cfg.num_params() / 1e9:.2f}B parameters need {need / 2**30:.0f} GiB for fp32 weights, gradients "
-            f"and AdamW states alone, but {device.type} has {have / 2**30:.0f} GiB available. Use a bigger GPU, "
-            f"a smaller --model-size, or see svend_plan for 8-bit optimizers and other ways to fit.")
+            f"and optimizer states alone ({per:g} bytes each), but {device.type} has {have / 2**30:.0f} GiB available. "
+            f"Use a bigger GPU, a smaller --model-size, or see svend_plan for the flags that make it fit.")
 
 # %% ../../nbs/21_trainer.ipynb #144d2884
 def distillation_loss(student: Svend, teacher: Svend, ids: torch.Tensor, targets: torch.Tensor, doc_ids=None,
@@ -230,29 +255,23 @@ def plot_metrics(output_dir):
     out = Path(output_dir) / "loss.png"; fig.savefig(out, dpi=100); plt.close(fig)
     return out
 
-def _distributed() -> tuple[int, int]:
-    "(rank, world size): initialises torch.distributed when launched by torchrun with more than one process."
-    world = int(os.environ.get("WORLD_SIZE", "1"))
-    if world == 1: return 0, 1
-    import torch.distributed as dist
-    if not dist.is_initialized():
-        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
-        if torch.cuda.is_available(): torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", 0)))
-    return dist.get_rank(), dist.get_world_size()
+def _to_float(x) -> float:
+    return float(x.full_tensor() if hasattr(x, "full_tensor") else x)   # a DTensor (FSDP) holds its shard only
 
 def train(args: TrainArgs, log=print) -> dict:
     """Run (or resume) training; returns a summary. Writes checkpoints, metrics.jsonl and loss.png to output_dir.
-    Under `torchrun` with several processes it trains with DDP: each process takes its share of every global batch."""
+    Under `torchrun` with several processes it trains with DDP (or FSDP2 with `fsdp`): each process takes its share
+    of every global batch."""
     from tqdm.auto import tqdm
     check_args(args)
-    rank, world = _distributed()
+    rank, world = init_distributed(args.fsdp)
     if rank: log = lambda *a, **k: None   # one process speaks
     out = Path(args.output_dir); out.mkdir(parents=True, exist_ok=True)
     device = torch.device(f"cuda:{torch.cuda.current_device()}" if torch.cuda.is_available() else "cpu")
     torch.manual_seed(args.seed)
     def barrier():
         if world > 1: torch.distributed.barrier()
-    problem = check_fits(SvendConfig.from_preset(args.model_size), device)   # before any work on data
+    problem = check_fits(SvendConfig.from_preset(args.model_size), device, args, world)   # before any work on data
     if problem: raise MemoryError(problem)
 
     resume_from = None
@@ -306,22 +325,33 @@ def train(args: TrainArgs, log=print) -> dict:
 
     if task == "verifier":
         from svend.reasoning.verifier import SvendVerifier
-        model = SvendVerifier(cfg).to(device)
-    else: model = Svend(cfg).to(device)
+        model = SvendVerifier(cfg)
+    else: model = Svend(cfg)
+    if not args.fsdp: model = model.to(device)   # (sharding moves each process's shards to its device)
     if init is not None and resume_from is None:
         missing, unexpected = model.load_state_dict(init[0].state_dict(), strict=False)
         log(f"initialised from {args.init_from}" + (f" (new: {', '.join(missing)})" if missing else ""))
         del init
     model.gradient_checkpointing = args.gradient_checkpointing
     if args.compile: model.compile_blocks()
+    use_bf16 = args.bf16 and (device.type == "cpu" or torch.cuda.is_bf16_supported())
+    if args.fsdp: shard_model(model, bf16=use_bf16)   # before the optimizer, which must hold the sharded parameters
     opt = make_optimizer(model, args)
+    hooks = StepInBackward(model, opt) if args.step_in_backward else None   # one backward = one optimizer step
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_lambda(total_steps, args.warmup_ratio))
     step, state = 0, {}
     if resume_from is not None:
-        state = load_checkpoint(resume_from, model, opt, sched)
+        if is_sharded(resume_from) != args.fsdp:
+            raise UserError(f"{resume_from} was written " + ("with" if is_sharded(resume_from) else "without") +
+                            " --fsdp: resume it the same way (a sharded one on any number of processes)")
+        state = (load_sharded_checkpoint if args.fsdp else load_checkpoint)(resume_from, model, opt, sched)
+        if state.get("global_batch", batch * world) != batch * world:
+            raise UserError(f"{resume_from} was trained with a global batch of {state['global_batch']} sequences; "
+                            f"this run has {batch} x {world} processes: pass --batch-size "
+                            f"{state['global_batch'] // world}")
         step = state["step"]; loader.load_state_dict(state["loader"])
     net = model
-    if world > 1:
+    if world > 1 and not args.fsdp:
         from torch.nn.parallel import DistributedDataParallel
         net = DistributedDataParallel(model)
     metrics = out / "metrics.jsonl"
@@ -332,7 +362,6 @@ def train(args: TrainArgs, log=print) -> dict:
         f"{prep['sequences']} sequences of {seq} ({prep['fill']:.0%} filled); {total_steps} optimizer steps of up to "
         f"{args.grad_accum} micro-batches of {batch}" + (f" x {world} processes" if world > 1 else "") + f" on {device.type}")
     wandb_run = _wandb_start(args, state, cfg, log) if rank == 0 else None
-    use_bf16 = args.bf16 and (device.type == "cpu" or torch.cuda.is_bf16_supported())
     bar = tqdm(total=total_steps, initial=step, desc="train", unit="step", disable=rank != 0)
     t_last, tokens_since, loss_sum, n_micro = time.time(), 0, 0.0, 0
     model.train()
@@ -357,8 +386,13 @@ def train(args: TrainArgs, log=print) -> dict:
                 (loss / micro).backward()
                 loss_value = loss.item()
             loss_sum += loss_value; n_micro += 1; tokens_since += b["input_ids"].numel() * world
-        gnorm = torch.nn.utils.clip_grad_norm_(model.parameters(), args.grad_clip).item()
-        opt.step(); sched.step(); opt.zero_grad(set_to_none=True)
+        if hooks: gnorm = hooks.grad_norm()   # the optimizer already stepped, parameter by parameter, inside backward
+        else:
+            if args.grad_clip: gnorm = torch.nn.utils.clip_grad_norm_(model.parameters(), args.grad_clip)
+            else: gnorm = torch.nn.utils.get_total_norm([p.grad for p in model.parameters() if p.grad is not None])
+            gnorm = _to_float(gnorm)
+            opt.step(); opt.zero_grad(set_to_none=True)
+        sched.step()
         step += 1
         bar.update(1)
         if rank == 0 and (step % args.log_steps == 0 or step == total_steps):
@@ -370,22 +404,27 @@ def train(args: TrainArgs, log=print) -> dict:
             bar.set_postfix(loss=f"{row['loss']:.3f}", lr=f"{row['lr']:.1e}", tok_s=f"{row['tokens_per_s']:.0f}")
         if step % args.log_steps == 0 or step == total_steps: t_last, tokens_since, loss_sum, n_micro = time.time(), 0, 0.0, 0
         if step % args.save_steps == 0 or step == total_steps:
+            st = {"step": step, "loader": loader.state_dict(), "args": asdict(args), "total_steps": total_steps,
+                  "global_batch": batch * world, "wandb_id": getattr(wandb_run, "id", state.get("wandb_id"))}
+            if args.fsdp: save_sharded_checkpoint(step_dir(out, step), model, opt, sched, st, tok)   # every process
             if rank == 0:
-                st = {"step": step, "loader": loader.state_dict(), "args": asdict(args), "total_steps": total_steps,
-                      "wandb_id": getattr(wandb_run, "id", state.get("wandb_id"))}
-                save_checkpoint(step_dir(out, step), model, opt, sched, st, tok)
+                if not args.fsdp: save_checkpoint(step_dir(out, step), model, opt, sched, st, tok)
                 prune_checkpoints(out, args.keep_checkpoints)
                 plot_metrics(out)
             barrier()
     bar.close()
     final = out / "final"
+    final_state = {"step": step, "loader": loader.state_dict(), "args": asdict(args), "total_steps": total_steps,
+                   "global_batch": batch * world}
+    if args.fsdp:   # full weights gathered on rank 0: an ordinary model directory (sharded state: checkpoints/)
+        weights = full_state_dict(model)
+        if rank == 0: save_checkpoint(final, model, None, sched, final_state, tok, weights=weights)
+    elif rank == 0: save_checkpoint(final, model, opt, sched, final_state, tok)
     if rank == 0:
-        save_checkpoint(final, model, opt, sched, {"step": step, "loader": loader.state_dict(), "args": asdict(args),
-                                                   "total_steps": total_steps}, tok)
         plot_metrics(out)
     barrier()
     if wandb_run: wandb_run.finish()
-    if world > 1: torch.distributed.destroy_process_group()
+    if (world > 1 or args.fsdp) and torch.distributed.is_initialized(): torch.distributed.destroy_process_group()
     return {"steps": step, "final": str(final), "params": cfg.num_params(), "sequences": prep["sequences"], "world_size": world,
             "data": data_report.as_dict()}
 
@@ -400,9 +439,8 @@ def _wandb_start(args: TrainArgs, state: dict, cfg: SvendConfig, log):
                       config={**asdict(args), "model": asdict(cfg)})
 
 # %% ../../nbs/21_trainer.ipynb #200975f1
-@cli("svend_train")
-def main(argv: list[str] | None = None):
-    "Entry point of `svend_train`."
+def parse_args(argv: list[str] | None = None) -> TrainArgs:
+    "`svend_train`'s flags (and --config file) as checked TrainArgs; exits with one line on bad input."
     d = TrainArgs()
     ap = ArgumentParser(prog="svend_train", description="Train a Svend model (or resume training).")
     ap.add_argument("--config", help="YAML or JSON file of settings (flags given here override it)")
@@ -419,7 +457,8 @@ def main(argv: list[str] | None = None):
     ap.add_argument("--save-steps", type=positive_int)
     ap.add_argument("--keep-checkpoints", type=nonneg_int)
     ap.add_argument("--no-wandb", action="store_true", default=None)
-    for name in ("lr", "grad_clip"): ap.add_argument("--" + name.replace("_", "-"), type=positive_float)
+    ap.add_argument("--lr", type=positive_float)
+    ap.add_argument("--grad-clip", type=float, help="clip the global gradient norm to this (default 1; 0: off)")
     for name in ("weight_decay", "warmup_ratio"): ap.add_argument("--" + name.replace("_", "-"), type=float)
     for name in ("batch_size", "grad_accum", "max_seq_len", "log_steps", "max_steps", "vocab_size"):
         ap.add_argument("--" + name.replace("_", "-"), type=positive_int)
@@ -427,6 +466,11 @@ def main(argv: list[str] | None = None):
     ap.add_argument("--bf16", action=argparse.BooleanOptionalAction, default=None, help="bf16 autocast (default on)")
     ap.add_argument("--optimizer", choices=["adamw", "adamw8bit", "paged_adamw8bit"], help="default adamw")
     ap.add_argument("--gradient-checkpointing", action="store_true", default=None)
+    ap.add_argument("--step-in-backward", action="store_true", default=None,
+                    help="apply the optimizer inside backward, freeing each gradient at once (needs --grad-clip 0, "
+                         "--grad-accum 1)")
+    ap.add_argument("--fsdp", action="store_true", default=None,
+                    help="under torchrun: shard weights, gradients and optimizer states over the processes (FSDP2)")
     ap.add_argument("--compile", action="store_true", default=None, help="torch.compile each block")
     ap.add_argument("--tokenizer", help="tokenizer.model to use instead of training one")
     ap.add_argument("--task", choices=["lm", "verifier"], help="what to train (default: lm; verifier for 3b-verifier)")
@@ -441,5 +485,11 @@ def main(argv: list[str] | None = None):
     settings.update({k: v for k, v in a.items() if v is not None})
     args = TrainArgs(**settings)
     check_args(args)   # before anything is loaded or generated
+    return args
+
+@cli("svend_train")
+def main(argv: list[str] | None = None):
+    "Entry point of `svend_train`."
+    args = parse_args(argv)
     summary = train(args, log=lambda m: print(m, file=sys.stderr))
     print(json.dumps(summary))
