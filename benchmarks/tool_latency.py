@@ -34,7 +34,7 @@ def cpu_loop(seconds: float) -> str:
         n *= 2; t0 = time.process_time(); exec(f"x = 0\nfor i in range({n}): x += i", {}); t = time.process_time() - t0
     return f"x = 0\nfor i in range({int(n * seconds / t)}): x += i\nx > 0"
 
-def concurrency(reg, workers: int, callers: int = 8, repeats: int = 3) -> dict:
+def concurrency(reg, workers: int, callers: int = 8, repeats: int = 5) -> dict:
     "8 callers at once vs the same calls one at a time (median of `repeats` rounds each)."
     code = cpu_loop(0.2)
     call = lambda _: reg.execute("execute_python", {"code": code})

@@ -172,7 +172,7 @@ def chat_prompt_ids(tok, messages: list[Message]) -> list[int]:
     return ids
 
 # %% ../../nbs/50_api.ipynb #3af5bae6
-_END = object()
+_END, _GONE = object(), object()
 
 async def _drain(jobs: list[Callable[[], Iterator]], request: Request | None = None, done: Callable | None = None,
                  poll: float = 0.25):
@@ -182,8 +182,16 @@ async def _drain(jobs: list[Callable[[], Iterator]], request: Request | None = N
     thread has ended and dropped what it held: that is when a request's batch slots are really free again."""
     loop, q, cancel = asyncio.get_running_loop(), asyncio.Queue(), threading.Event()
     running, count_lock = [len(jobs)], threading.Lock()
-    def put(x):
-        try: loop.call_soon_threadsafe(q.put_nowait, x)
+    buf, buf_lock, scheduled = [], threading.Lock(), [False]
+    def flush():   # on the loop: move everything the threads produced since the last flush
+        with buf_lock: items, buf[:], scheduled[0] = list(buf), [], False
+        for x in items: q.put_nowait(x)
+    def put(x):    # from a thread: one wake-up of the event loop per batch of items, not one per token
+        with buf_lock:
+            buf.append(x)
+            if scheduled[0]: return
+            scheduled[0] = True
+        try: loop.call_soon_threadsafe(flush)
         except RuntimeError: pass   # the event loop is gone (the server is shutting down)
     def work(i, make):
         it = None
@@ -208,17 +216,22 @@ async def _drain(jobs: list[Callable[[], Iterator]], request: Request | None = N
             except RuntimeError: pass
     if not jobs and done is not None: done()
     for i, make in enumerate(jobs): threading.Thread(target=work, args=(i, make), daemon=True).start()
+    async def watch():   # beside the consumer, not around each item: a token costs one queue hop, nothing more
+        while not cancel.is_set():
+            await asyncio.sleep(poll)
+            if await request.is_disconnected(): q.put_nowait((None, _GONE)); return
+    watcher = asyncio.create_task(watch()) if request is not None else None
     left = len(jobs)
     try:
         while left:
-            try: i, item = await asyncio.wait_for(q.get(), poll)
-            except asyncio.TimeoutError:
-                if request is not None and await request.is_disconnected(): raise Cancelled("the client disconnected")
-                continue
+            i, item = await q.get()
+            if item is _GONE: raise Cancelled("the client disconnected")
             if item is _END: left -= 1
             elif isinstance(item, BaseException): raise item
             else: yield i, item
-    finally: cancel.set()
+    finally:
+        cancel.set()
+        if watcher is not None: watcher.cancel()
 
 # %% ../../nbs/50_api.ipynb #7bc754e7
 def _args_text(rec: ToolCallRecord) -> str:
