@@ -78,7 +78,7 @@ def _fits(value, annotation: str) -> bool:
 
 def load_config_file(path: str) -> dict:
     "Settings from a YAML or JSON file (keys as in TrainArgs, dashes or underscores), checked by name and type."
-    text = input_file(path, "config file").read_text(encoding="utf-8")
+    text = input_file(path, "config file").read_text(encoding="utf-8").removeprefix("\ufeff")   # an editor's BOM
     try:
         if str(path).endswith((".yaml", ".yml")):
             import yaml
@@ -94,6 +94,9 @@ def load_config_file(path: str) -> dict:
     unknown = sorted(set(d) - set(known))
     if unknown: raise UserError(f"unknown settings in {path}: {unknown}")
     for k, v in d.items():
+        if isinstance(v, str) and "float" in str(known[k]):   # YAML reads 3e-4 (no dot) as text
+            try: d[k] = v = float(v)
+            except ValueError: pass
         if not _fits(v, known[k]):
             raise UserError(f"setting {k!r} in {path} must be {known[k]}, got {type(v).__name__} {v!r:.40}")
     return d
@@ -112,6 +115,9 @@ def check_args(args: TrainArgs) -> None:
     for k in _POSITIVE:
         v = getattr(args, k)
         if v is not None and not v > 0: raise UserError(f"{k} must be positive, got {v}")
+    for k in ("lr", "weight_decay", "warmup_ratio", "grad_clip", "distill_alpha", "distill_temperature"):
+        if not math.isfinite(getattr(args, k)): raise UserError(f"{k} must be a finite number, got {getattr(args, k)}")
+    if not -2**63 <= args.seed < 2**63: raise UserError(f"seed must fit in 64 bits, got {args.seed}")
     ranges = (("weight_decay", 0, math.inf), ("warmup_ratio", 0, 1), ("distill_alpha", 0, 1), ("keep_checkpoints", 0, math.inf),
               ("grad_clip", 0, math.inf))
     for k, lo, hi in ranges:
@@ -240,10 +246,16 @@ def distillation_loss(student: Svend, teacher: Svend, ids: torch.Tensor, targets
 def _log_metrics(path: Path, row: dict):
     with open(path, "a") as f: f.write(json.dumps(row) + "\n")
 
+def _metric_row(line: str) -> dict | None:
+    "One row of metrics.jsonl, or None for a blank or torn line (a run killed mid-write leaves one)."
+    try: r = json.loads(line) if line.strip() else None
+    except ValueError: return None
+    return r if isinstance(r, dict) else None
+
 def plot_metrics(output_dir):
     "Loss and learning-rate curves from metrics.jsonl, saved as loss.png."
     path = Path(output_dir) / "metrics.jsonl"
-    rows = [json.loads(l) for l in path.read_text().splitlines() if l.strip()] if path.exists() else []
+    rows = [r for l in path.read_text().splitlines() if (r := _metric_row(l)) and "loss" in r] if path.exists() else []
     if not rows: return None
     import matplotlib; matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -344,7 +356,11 @@ def train(args: TrainArgs, log=print) -> dict:
         if is_sharded(resume_from) != args.fsdp:
             raise UserError(f"{resume_from} was written " + ("with" if is_sharded(resume_from) else "without") +
                             " --fsdp: resume it the same way (a sharded one on any number of processes)")
-        state = (load_sharded_checkpoint if args.fsdp else load_checkpoint)(resume_from, model, opt, sched)
+        try: state = (load_sharded_checkpoint if args.fsdp else load_checkpoint)(resume_from, model, opt, sched)
+        except RuntimeError as e:
+            if "size mismatch" not in str(e) and "Missing key" not in str(e) and "Unexpected key" not in str(e): raise
+            raise UserError(f"{resume_from} holds a different model than this run builds ({cfg.name}, task "
+                            f"{task}): resume with the settings it was trained with, or use a new --output-dir") from None
         if state.get("global_batch", batch * world) != batch * world:
             raise UserError(f"{resume_from} was trained with a global batch of {state['global_batch']} sequences; "
                             f"this run has {batch} x {world} processes: pass --batch-size "
@@ -356,7 +372,7 @@ def train(args: TrainArgs, log=print) -> dict:
         net = DistributedDataParallel(model)
     metrics = out / "metrics.jsonl"
     if metrics.exists() and rank == 0:   # drop rows the resumed run will write again
-        keep = [l for l in metrics.read_text().splitlines() if l.strip() and json.loads(l)["step"] <= step]
+        keep = [l for l in metrics.read_text().splitlines() if (r := _metric_row(l)) and r.get("step", math.inf) <= step]
         metrics.write_text("".join(l + "\n" for l in keep))
     log(f"{cfg.name}{' verifier' if task == 'verifier' else ''}: {cfg.num_params() / 1e6:.1f}M parameters, vocab {cfg.vocab_size}; {len(recs)} records -> "
         f"{prep['sequences']} sequences of {seq} ({prep['fill']:.0%} filled); {total_steps} optimizer steps of up to "
@@ -491,5 +507,9 @@ def parse_args(argv: list[str] | None = None) -> TrainArgs:
 def main(argv: list[str] | None = None):
     "Entry point of `svend_train`."
     args = parse_args(argv)
+    out = Path(args.output_dir)
+    if not args.resume and ((out / "final").exists() or any((out / "checkpoints").glob("step-*"))):
+        raise UserError(f"{out} already holds a training run; continue it with --resume auto, or give a new "
+                        "--output-dir (nothing is overwritten)")
     summary = train(args, log=lambda m: print(m, file=sys.stderr))
     print(json.dumps(summary))
