@@ -182,16 +182,8 @@ async def _drain(jobs: list[Callable[[], Iterator]], request: Request | None = N
     thread has ended and dropped what it held: that is when a request's batch slots are really free again."""
     loop, q, cancel = asyncio.get_running_loop(), asyncio.Queue(), threading.Event()
     running, count_lock = [len(jobs)], threading.Lock()
-    buf, buf_lock, scheduled = [], threading.Lock(), [False]
-    def flush():   # on the loop: move everything the threads produced since the last flush
-        with buf_lock: items, buf[:], scheduled[0] = list(buf), [], False
-        for x in items: q.put_nowait(x)
-    def put(x):    # from a thread: one wake-up of the event loop per batch of items, not one per token
-        with buf_lock:
-            buf.append(x)
-            if scheduled[0]: return
-            scheduled[0] = True
-        try: loop.call_soon_threadsafe(flush)
+    def put(x):
+        try: loop.call_soon_threadsafe(q.put_nowait, x)
         except RuntimeError: pass   # the event loop is gone (the server is shutting down)
     def work(i, make):
         it = None

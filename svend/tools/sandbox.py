@@ -321,8 +321,9 @@ def _child(fn_path: str, args: dict, limits: Limits, workdir: str, result_w: int
         os.chdir(workdir)
         _set_limits(limits); _APPLIED["rlimits"] = True
         layer("privileges", drop_privileges, plan["child_uid"])
-        try: _APPLIED.update(uid=os.getuid(), caps=_status_caps(), ns=_ns_ids())
-        except OSError: pass
+        if fn_path.endswith(":_probe"):   # what took, for start()'s check (not read on ordinary calls)
+            try: _APPLIED.update(uid=os.getuid(), caps=_status_caps(), ns=_ns_ids())
+            except OSError: pass
         layer("landlock", apply_landlock, plan["read_dirs"], [workdir])
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)   # a too-big write fails with EFBIG instead of killing us
         layer("seccomp", apply_seccomp)
