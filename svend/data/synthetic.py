@@ -17,38 +17,66 @@ from ..tools.sandbox import run_code
 from ..tools.registry import _python_post
 from .tokenizer import normalize_record
 from .records import check_records
+from .grammar import Phrase, ask, wrap, show_expr, letter, integer, NOTATIONS
 from .cli import ArgumentParser, cli, output_file, positive_int, positive_float, UserError
 
 # %% auto #0
-__all__ = ['NAMES', 'ITEMS', 'VARS', 'WORDS', 'GENERATORS', 'trusted_call', 'Trace', 'caret', 'show', 'random_function',
-           'gen_derivative', 'gen_integral', 'gen_limit', 'gen_algebra', 'gen_word_problem', 'gen_number_theory',
-           'gen_logic', 'gen_code', 'gen_no_tool', 'generate_one', 'generate', 'default_holdout', 'split_by_template',
-           'write_jsonl', 'main']
+__all__ = ['NAMES', 'ITEMS', 'VARS', 'D_STRUCT', 'D2_STRUCT', 'I_STRUCT', 'DI_STRUCT', 'L_STRUCT', 'LIN_STRUCT', 'QUAD_STRUCT',
+           'FAC_STRUCT', 'EXP_STRUCT', 'SIM_STRUCT', 'EXPR_STRUCT', 'SUM_STRUCT', 'GCD_STRUCT', 'LCM_STRUCT',
+           'PRIME_STRUCT', 'MOD_STRUCT', 'LAST_STRUCT', 'LAST2_STRUCT', 'FI_STRUCT', 'CUBES_STRUCT', 'TAXICAB', 'WORDS',
+           'GENERATORS', 'SPLITS', 'RAW_SHARE', 'trusted_call', 'Trace', 'caret', 'show', 'random_function',
+           'gen_derivative', 'gen_integral', 'gen_limit', 'gen_algebra', 'gen_word_problem', 'arith',
+           'gen_arith_expression', 'gen_number_theory', 'gen_logic', 'word', 'gen_code', 'gen_no_tool', 'generate_one',
+           'generate', 'held_out_summary', 'write_jsonl', 'main']
 
 # %% ../../nbs/11_synthetic.ipynb #080e4af4
-def trusted_call(name: str, args: dict) -> str:
-    "Run a built-in tool in-process on generator-written (trusted) arguments; the registry's output text."
-    if name == "symbolic_math": return symbolic_math(**args)
-    if name == "logic_solver": return logic_solver(**args)
-    if name == "execute_python":
-        buf = io.StringIO()
-        with contextlib.redirect_stdout(buf): r = run_code(args["code"])
-        out, err = _python_post({**r, "output": buf.getvalue()})   # the registry's own formatting
-        if err: raise RuntimeError(f"generator code failed: {err}")
-        return out
+@contextlib.contextmanager
+def _time_limit(seconds: float | None):
+    "Raise TimeoutError after `seconds` (main thread only: elsewhere no limit)."
+    import signal, threading
+    if not seconds or threading.current_thread() is not threading.main_thread(): yield; return
+    def stop(*_): raise TimeoutError(f"tool call ran longer than {seconds:g} s")
+    old = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try: yield
+    finally: signal.setitimer(signal.ITIMER_REAL, 0); signal.signal(signal.SIGALRM, old)
+
+def trusted_call(name: str, args: dict, timeout: float | None = 20.0) -> str:
+    """Run a built-in tool in-process on generator-written (trusted) arguments; the registry's output text.
+    Trusted is not bounded: a perturbed argument (the verifier's corruptions) can make a search run for ever,
+    so a call is stopped after `timeout` seconds with TimeoutError."""
+    with _time_limit(timeout):
+        if name == "symbolic_math": return symbolic_math(**args)
+        if name == "logic_solver": return logic_solver(**args)
+        if name == "execute_python":
+            buf = io.StringIO()
+            with contextlib.redirect_stdout(buf): r = run_code(args["code"])
+            out, err = _python_post({**r, "output": buf.getvalue()})   # the registry's own formatting
+            if err: raise RuntimeError(f"generator code failed: {err}")
+            return out
     raise ValueError(f"unknown tool {name}")
 
 # %% ../../nbs/11_synthetic.ipynb #1ab91828
 class Trace:
-    "Builder for one trace: question template, steps (with real tool results), answer."
-    def __init__(self, rng: random.Random, family: str, kind: str):
+    "Builder for one trace: question (composed by the grammar, or a wrapped template), steps with real tool results, answer."
+    def __init__(self, rng: random.Random, family: str, kind: str, phrase: Phrase | None = None):
         self.rng, self.family, self.kind = rng, family, kind
+        self.phrase = phrase or Phrase(rng, "any")
         self.question, self.template, self.steps, self.answer = None, None, [], None
 
+    def ask(self, structures: dict, kind: str | None = None, **fields) -> str:
+        "Compose the question from this kind's grammar structures (id -> (mood, template))."
+        self.question = ask(self.phrase, structures, kind or self.kind, **fields)
+        self.template = self.phrase.rules["structure"]
+        return self.question
+
     def q(self, *templates: str, **fields) -> str:
-        j = self.rng.randrange(len(templates))
-        self.template = f"{self.family}.{self.kind}.q{j}"
-        self.question = templates[j].format(**fields)
+        "One of several whole-question templates (the last of three or more is a held-out structure), wrapped."
+        ids = {f"{self.family}.{self.kind}.q{j}": t for j, t in enumerate(templates)}
+        held = {f"{self.family}.{self.kind}.q{len(templates) - 1}"} if len(templates) >= 3 else set()
+        tmpl = self.phrase.pick("structure", ids, held=held)
+        self.template = self.phrase.rules["structure"]
+        self.question = wrap(self.phrase, tmpl.format(**fields))
         return self.question
 
     def say(self, *wordings: str, **fields):
@@ -62,11 +90,15 @@ class Trace:
 
     def record(self, answer: str) -> dict:
         return {"question": self.question, "reasoning": self.steps, "answer": answer,
-                "meta": {"family": self.family, "kind": self.kind, "template": self.template, "source": "procedural"}}
+                "meta": {"family": self.family, "kind": self.kind, "template": self.template, "source": "procedural",
+                         "rules": dict(self.phrase.rules), "held_out": self.phrase.held_out}}
 
 # %% ../../nbs/11_synthetic.ipynb #10ab6b8a
 NAMES = ["Ava", "Ben", "Chen", "Dana", "Emeka", "Farah", "Gita", "Hugo", "Ines", "Jonas", "Kemi", "Liam", "Mei",
-         "Nikos", "Olga", "Priya", "Quinn", "Rosa", "Sami", "Tariq", "Uma", "Viktor", "Wen", "Yusuf", "Zoe"]
+         "Nikos", "Olga", "Priya", "Quinn", "Rosa", "Sami", "Tariq", "Uma", "Viktor", "Wen", "Yusuf", "Zoe", "Aisha", "Bruno",
+         "Carmen", "Dmitri", "Elena", "Felix", "Grace", "Hassan", "Ivy", "Jamal", "Kai", "Lena", "Marco", "Nadia", "Omar",
+         "Paula", "Rahul", "Sofia", "Tomas", "Vera", "Will", "Yara", "Zane", "Anton", "Bea", "Cyrus", "Dora", "Eli", "Fatima",
+         "Goran", "Hana", "Igor", "Julia", "Karim", "Lucia", "Mateo", "Noor", "Oscar", "Pia", "Reza", "Selma", "Theo"]
 ITEMS = [("notebook", "notebooks"), ("apple", "apples"), ("ticket", "tickets"), ("pencil", "pencils"),
          ("sticker", "stickers"), ("book", "books"), ("cupcake", "cupcakes"), ("marble", "marbles"), ("card", "cards")]
 VARS = ["x", "x", "x", "t", "y"]   # mostly x, sometimes another variable name
@@ -79,122 +111,203 @@ def caret(expr: str) -> str:
 def show(rng: random.Random, expr: str) -> str:
     return caret(expr) if rng.random() < 0.5 else expr
 
-def random_function(rng: random.Random, v: str = "x") -> str:
-    "A differentiable, integrable expression in `v` of one of several shapes."
-    a, b, c, n, m = rng.randint(2, 9), rng.randint(1, 9), rng.randint(1, 20), rng.randint(2, 5), rng.randint(1, 3)
-    shapes = [f"{a}*{v}**{n} + {b}*{v}**{m} + {c}", f"{a}*{v}**{n} - {b}*{v}", f"{a}*sin({b}*{v})", f"{a}*cos({b}*{v})",
-              f"{a}*exp({b}*{v})", f"{v}**{n}*exp({v})", f"{v}*sin({v})", f"{a}*log({v})", f"({a}*{v} + {b})**{n}",
-              f"{v}**{n}*cos({v})", f"{a}*{v}*exp(-{b}*{v})", f"{a}/{v}**{m}"]
-    return str(sp.sympify(rng.choice(shapes)))
+def _inner(rng: random.Random, x):
+    "An argument for a function: x, a*x, a*x + b, x**2, x/a."
+    a, b = rng.choice([2, 3, 4, 5, 6, 7, 8, 9, -1, -2, -3]), rng.choice([1, 2, 3, 4, 5, 6, 7, 8, 9, -1, -2, -3, -4, -5])
+    return rng.choices([x, a * x, a * x + b, x**2, x / abs(a)], weights=[4, 4, 2, 1, 1])[0]
+
+def _term(rng: random.Random, x, integrable: bool):
+    "One term: a power, a function of a simple argument, or (for derivatives) a product or quotient of those."
+    c, n = rng.choice([1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, -1, -2, -3, -5]), rng.choice([2, 2, 3, 3, 4, 5, 6])
+    fns = [sp.sin, sp.cos, sp.exp] + ([] if integrable else [sp.tan, sp.log, sp.sqrt, sp.atan])
+    lin = rng.choice([2, 3, 4, 5]) * x + rng.choice([1, 2, 3, -1, -2, -3])
+    shapes = [lambda: c * x**n, lambda: c * x, lambda: c * rng.choice(fns)(_inner(rng, x) if not integrable else rng.choice([x, 2 * x, 3 * x, 5 * x])),
+              lambda: c * x**rng.choice([1, 2, 3]) * rng.choice([sp.sin, sp.cos, sp.exp])(rng.choice([x, 2 * x, -x, 3 * x])),
+              lambda: lin**rng.choice([2, 3, 4]), lambda: c / x**rng.choice([2, 3]),
+              lambda: sp.Integer(c) / lin]
+    if not integrable:
+        shapes += [lambda: rng.choice(fns)(_inner(rng, x)) * rng.choice(fns)(_inner(rng, x)),
+                   lambda: (rng.choice([1, 2, 3]) * x + rng.choice([1, 2, 3, -1, -4])) / (x + rng.choice([1, 2, 3, 5, -1, -2])),
+                   lambda: sp.sqrt(rng.choice([1, 2, 3]) * x**2 + rng.choice([1, 4, 9])), lambda: c * sp.log(_inner(rng, x)),
+                   lambda: x**rng.choice([-1, -2, -3, sp.Rational(1, 2), sp.Rational(3, 2)])]
+    return rng.choice(shapes)()
+
+def random_function(rng: random.Random, v: str = "x", integrable: bool = False) -> str:
+    """A random expression in `v`: one to three terms of powers, sin/cos/exp (and, where it need not be integrated,
+    tan, log, sqrt, atan, products and quotients) of simple arguments, and a constant now and then. Varied enough
+    that a model has to copy the expression, not recall it."""
+    x = sp.Symbol(v)
+    e = sum(_term(rng, x, integrable) for _ in range(rng.choices([1, 2, 3], weights=[4, 4, 2])[0]))
+    if rng.random() < 0.3: e += rng.choice([1, 2, 3, 5, 7, 10, -1, -4])
+    return str(e) if e.free_symbols == {x} else random_function(rng, v, integrable)
 
 # %% ../../nbs/11_synthetic.ipynb #f7e8a5f4
-def gen_derivative(rng: random.Random) -> dict:
-    v = rng.choice(VARS); f = random_function(rng, v); fs = show(rng, f)
-    t = Trace(rng, "calculus", "derivative")
-    t.q("What is the derivative of {f}?", "Differentiate {f} with respect to {v}.", "Find d/d{v} of {f}.",
-        "Compute f'({v}) for f({v}) = {f}.", "How fast does {f} change with {v}? Give the derivative.",
-        "Let f({v}) = {f}. What is f'({v})?", f=fs, v=v)
-    t.say("I need the derivative of {f} with respect to {v}.", "The task is to differentiate {f}.",
-          "We want d/d{v} of {f}; the rules are routine but easy to slip on, so I will compute it exactly.", f=fs, v=v)
-    r = t.tool(("Differentiate with SymPy.", "Let me compute the derivative symbolically.",
-                "Use symbolic differentiation to get it exactly."), "symbolic_math",
-               {"operation": "diff", "expression": f, "variable": v} if v != "x" or rng.random() < 0.3
-               else {"operation": "diff", "expression": f})
+D_STRUCT = {"what": ("q", "what is the derivative of {f}"), "wrt": ("q", "what is the derivative of {f} with respect to {v}"),
+            "ddv": ("q", "what is d/d{v} of {f}"), "get": ("q", "what do you get when you differentiate {f}"),
+            "diff": ("i", "differentiate {f}"), "diff_wrt": ("i", "differentiate {f} with respect to {v}"),
+            "find": ("i", "find the derivative of {f}"), "take": ("i", "take the derivative of {f}"),
+            "given_f": ("i", "given f({v}) = {f}, find f'({v})"), "fprime": ("q", "if f({v}) = {f}, what is f'({v})"),
+            "n_deriv": ("n", "the derivative of {f}"), "n_ddv": ("n", "d/d{v} ({f})"),
+            "n_rate": ("n", "the rate of change of {f} with respect to {v}"), "n_fn": ("n", "the derivative of the function {f}"),
+            "calc": ("i", "calculate the derivative of {f}"), "dydx": ("q", "if y = {f}, what is dy/d{v}"),
+            "bracket": ("i", "compute d/d{v} [{f}]"), "work": ("i", "work out the derivative of {f}"),
+            "n_wrt": ("n", "{f} differentiated with respect to {v}")}
+D2_STRUCT = {"second": ("i", "find the second derivative of {f}"), "fpp": ("q", "if f({v}) = {f}, what is f''({v})"),
+             "twice": ("i", "differentiate {f} twice"), "n_second": ("n", "the second derivative of {f} with respect to {v}"),
+             "d2": ("n", "d²/d{v}² of {f}")}
+I_STRUCT = {"what": ("q", "what is the integral of {f}"), "sign": ("q", "what is ∫ {f} d{v}"), "int": ("i", "integrate {f}"),
+            "int_wrt": ("i", "integrate {f} with respect to {v}"), "anti": ("i", "find the antiderivative of {f}"),
+            "area_fn": ("n", "a function whose derivative is {f}"), "n_int": ("n", "the indefinite integral of {f}"),
+            "n_anti": ("n", "an antiderivative of {f}"), "n_sign": ("n", "∫ {f} d{v}"), "calc": ("i", "calculate ∫ ({f}) d{v}"),
+            "find_int": ("i", "find the integral of {f} d{v}"), "n_prim": ("n", "the primitive of {f}"),
+            "anti_q": ("q", "what is the antiderivative of {f}")}
+DI_STRUCT = {"int": ("i", "integrate {f} from {lo} to {hi}"), "what": ("q", "what is the integral of {f} from {lo} to {hi}"),
+             "eval": ("i", "evaluate ∫_{lo}^{hi} {f} d{v}"), "n_over": ("n", "the definite integral of {f} over [{lo}, {hi}]"),
+             "from_to": ("n", "the integral from {lo} to {hi} of {f} d{v}"),
+             "n_area": ("n", "the area under {f} between {v} = {lo} and {v} = {hi}")}
+L_STRUCT = {"what": ("q", "what is the limit of {f} as {v} approaches {at}"), "find": ("i", "find lim {v}→{at} of {f}"),
+            "eval": ("i", "evaluate the limit of {f} when {v} goes to {at}"), "tends": ("q", "what does {f} tend to as {v} tends to {at}"),
+            "n_lim": ("n", "the limit of {f} as {v} → {at}"), "n_sub": ("n", "lim_({v}->{at}) {f}"),
+            "lim_q": ("q", "what is lim {v}→{at} {f}"), "compute": ("i", "compute the limit of {f} as {v} goes to {at}"),
+            "n_value": ("n", "the value that {f} approaches as {v} → {at}")}
+
+def gen_derivative(rng: random.Random, p: Phrase) -> dict:
+    v = letter(p); f = sp.sympify(random_function(rng, v)); fs = show_expr(p, f)
+    if rng.random() < 0.15:   # a second derivative: the same call with order 2
+        t = Trace(rng, "calculus", "second_derivative", p)
+        t.ask(D2_STRUCT, f=fs, v=v)
+        t.say("I need the second derivative of {f}: differentiate twice.", "The task: d²/d{v}² of {f}.", f=fs, v=v)
+        r = t.tool(("Differentiate twice with SymPy.", "Let me compute the second derivative symbolically."), "symbolic_math",
+                   {"operation": "diff", "expression": fs, "order": 2})
+        return t.record(r)
+    t = Trace(rng, "calculus", "derivative", p)
+    t.ask(D_STRUCT, f=fs, v=v)
+    t.say("I need the derivative of {f} with respect to {v}.", "The task: differentiate {f}.",
+          "We want d/d{v} of {f}; I will compute it exactly.", f=fs, v=v)
+    r = t.tool(("Differentiate with SymPy.", "Let me compute the derivative symbolically."), "symbolic_math",
+               {"operation": "diff", "expression": fs})
     return t.record(r)
 
-def gen_integral(rng: random.Random) -> dict:
-    v = "x"; f = random_function(rng, v); fs = show(rng, f)
-    if rng.random() < 0.4 and "log" not in f and "/" not in f:
-        t = Trace(rng, "calculus", "definite_integral")
-        lo, hi = sorted(rng.sample(range(0, 6), 2))
-        t.q("Evaluate the integral of {f} from {lo} to {hi}.", "Compute the definite integral of {f} dx over [{lo}, {hi}].",
-            "What is ∫ from {lo} to {hi} of {f} dx?", "Find the area under {f} between x = {lo} and x = {hi}.",
-            f=fs, lo=lo, hi=hi)
-        t.say("This is a definite integral of {f} from {lo} to {hi}.", "I need ∫ {f} dx between {lo} and {hi}.",
-              f=fs, lo=lo, hi=hi)
+def gen_integral(rng: random.Random, p: Phrase) -> dict:
+    v = letter(p); f = sp.sympify(random_function(rng, v, integrable=True))
+    if rng.random() < 0.4 and not f.has(sp.log) and all(e.exp > 0 for e in f.atoms(sp.Pow) if e.exp.is_number):
+        t = Trace(rng, "calculus", "definite_integral", p)
+        lo, hi = sorted(rng.sample(range(-3, 7), 2)); fs = show_expr(p, f)
+        t.ask(DI_STRUCT, f=fs, v=v, lo=lo, hi=hi)
+        t.say("A definite integral of {f} from {lo} to {hi}.", "I need ∫ {f} d{v} between {lo} and {hi}.", f=fs, v=v, lo=lo, hi=hi)
         r = t.tool(("Integrate exactly with SymPy.", "Let me evaluate the integral symbolically."), "symbolic_math",
-                   {"operation": "integrate", "expression": f, "lower": lo, "upper": hi})
+                   {"operation": "integrate", "expression": fs, "lower": lo, "upper": hi})
         return t.record(r)
-    t = Trace(rng, "calculus", "integral")
-    t.q("Integrate {f} with respect to x.", "Find the antiderivative of {f}.", "What is ∫ {f} dx?",
-        "Compute the indefinite integral of {f}.", "Find a function whose derivative is {f}.", f=fs)
-    t.say("I need an antiderivative of {f}.", "This is an indefinite integral of {f}.", f=fs)
-    r = t.tool(("Integrate with SymPy.", "Let me integrate symbolically.", "Compute the integral exactly."),
-               "symbolic_math", {"operation": "integrate", "expression": f})
+    t = Trace(rng, "calculus", "integral", p); fs = show_expr(p, f)
+    t.ask(I_STRUCT, f=fs, v=v)
+    t.say("I need an antiderivative of {f}.", "An indefinite integral of {f} with respect to {v}.", f=fs, v=v)
+    r = t.tool(("Integrate with SymPy.", "Let me integrate symbolically."), "symbolic_math", {"operation": "integrate", "expression": fs})
     return t.record(f"{r} + C")
 
-def gen_limit(rng: random.Random) -> dict:
-    a, b = rng.randint(2, 9), rng.randint(1, 9)
-    f, p = rng.choice([(f"sin({a}*x)/x", 0), (f"(x**2 - {a * a})/(x - {a})", a), (f"(1 + {a}/x)**x", "oo"),
-                       (f"({a}*x**2 + {b})/(x**2 + 1)", "oo"), (f"(exp({a}*x) - 1)/x", 0), (f"(1 - cos({a}*x))/x**2", 0)])
-    t = Trace(rng, "calculus", "limit")
-    ps = "infinity" if p == "oo" else p
-    t.q("What is the limit of {f} as x approaches {p}?", "Find lim x→{p} of {f}.", "Evaluate the limit of {f} when x goes to {p}.",
-        "As x tends to {p}, what does {f} approach?", f=show(rng, f), p=ps)
-    t.say("Direct substitution gives an indeterminate form, so I compute the limit properly.",
-          "I need the limit of {f} at x = {p}.", f=show(rng, f), p=ps)
+def gen_limit(rng: random.Random, p: Phrase) -> dict:
+    v = letter(p); a, b = rng.randint(2, 9), rng.randint(1, 9); x = sp.Symbol(v)
+    f, pt = rng.choice([(sp.sin(a * x) / x, 0), ((x**2 - a * a) / (x - a), a), ((1 + a / x)**x, sp.oo),
+                        ((a * x**2 + b) / (x**2 + 1), sp.oo), ((sp.exp(a * x) - 1) / x, 0), ((1 - sp.cos(a * x)) / x**2, 0)])
+    t = Trace(rng, "calculus", "limit", p)
+    fs, ps = show_expr(p, f), rng.choice(["infinity", "∞", "oo"]) if pt == sp.oo else str(pt)
+    t.ask(L_STRUCT, f=fs, v=v, at=ps)
+    t.say("Substituting gives an indeterminate form, so I compute the limit properly.", "I need the limit of {f} at {v} = {at}.",
+          f=fs, v=v, at=ps)
     r = t.tool(("Compute the limit with SymPy.", "Let me evaluate the limit symbolically."), "symbolic_math",
-               {"operation": "limit", "expression": f, "point": p})
+               {"operation": "limit", "expression": fs, "point": ps})
     return t.record(r)
 
 # %% ../../nbs/11_synthetic.ipynb #f590df6e
-def gen_algebra(rng: random.Random) -> dict:
-    kind = rng.choice(["linear", "quadratic", "factor", "expand", "simplify", "system"])
-    t = Trace(rng, "algebra", kind)
+LIN_STRUCT = {"solve": ("i", "solve {e}"), "solve_for": ("i", "solve {e} for {v}"), "find_if": ("i", "find {v} if {e}"),
+              "which": ("q", "what value of {v} satisfies {e}"), "then": ("q", "{e}, so what is {v}"),
+              "for_which": ("q", "for which {v} is {e}"), "value_of": ("n", "the value of {v} for which {e}"),
+              "n_sol": ("n", "the solution of {e}"), "solve_eq": ("i", "solve the equation {e}"),
+              "find_v": ("i", "find the value of {v} in {e}"), "what_v": ("q", "if {e}, what is {v}"), "n_v": ("n", "{v} in {e}")}
+QUAD_STRUCT = {"solve": ("i", "solve {P} = 0"), "roots": ("i", "find the roots of {P}"), "sols": ("q", "what are the solutions of {P} = 0"),
+               "zero_when": ("q", "for which values of {v} is {P} equal to zero"), "n_roots": ("n", "the roots of {P}"),
+               "n_zeros": ("n", "the zeros of {P}"), "solve_eq": ("i", "solve the equation {P} = 0 for {v}"),
+               "all": ("i", "find all {v} with {P} = 0"), "n_sols": ("n", "the solutions of {P} = 0")}
+FAC_STRUCT = {"factor": ("i", "factor {P}"), "factorise": ("i", "factorise {P}"), "what": ("q", "what is the factored form of {P}"),
+              "product": ("i", "write {P} as a product of factors"), "n_fact": ("n", "the factorisation of {P}"),
+              "completely": ("i", "factor {P} completely"), "n_factors": ("n", "the factors of {P}"),
+              "how": ("q", "how does {P} factor")}
+EXP_STRUCT = {"expand": ("i", "expand {P}"), "multiply_out": ("i", "multiply out {P}"), "what": ("q", "what is {P} expanded"),
+              "n_exp": ("n", "the expanded form of {P}"), "and_simplify": ("i", "expand and simplify {P}"),
+              "distribute": ("i", "distribute {P}"), "n_prod": ("n", "the product {P} multiplied out")}
+SIM_STRUCT = {"simplify": ("i", "simplify {e}"), "what": ("q", "what is {e} in simplest form"),
+              "reduce": ("i", "reduce {e} as far as possible"), "n_simp": ("n", "the simplified form of {e}"),
+              "expr": ("i", "simplify the expression {e}"), "n_simplest": ("n", "the simplest form of {e}")}
+
+def _linear(rng, x):
+    a, x0, b = rng.choice([n for n in range(-12, 13) if n not in (0, 1)]), rng.randint(-20, 20), rng.randint(-30, 30)
+    c, d = rng.randint(-9, 9), rng.randint(2, 6)
+    return rng.choice([sp.Eq(a * x + b, a * x0 + b), sp.Eq(a * x0 + b, a * x + b, evaluate=False),
+                       sp.Eq(sp.Mul(d, x + c, evaluate=False), d * (x0 + c)), sp.Eq(a * x + b, (a - d) * x + b + d * x0)])
+
+def gen_algebra(rng: random.Random, p: Phrase) -> dict:
+    kind = rng.choice(["linear", "linear", "quadratic", "factor", "expand", "simplify", "system"])
+    if kind == "system": return _system(rng, p)
+    t = Trace(rng, "algebra", kind, p)
+    v = letter(p); x = sp.Symbol(v)
     if kind == "linear":
-        a, x0, b = rng.randint(2, 12), rng.randint(-20, 20), rng.randint(-30, 30)
-        eq = f"{a}*x + {b} = {a * x0 + b}".replace("+ -", "- ")
-        t.q("Solve {e} for x.", "Find x if {e}.", "What value of x satisfies {e}?", "{e}. What is x?", e=show(rng, eq))
-        t.say("A linear equation in x: isolate x.", "I need the x that makes {e} true.", e=show(rng, eq))
-        r = t.tool(("Solve it with SymPy.", "Let me solve the equation exactly."), "symbolic_math", {"operation": "solve", "expression": eq})
-        return t.record(f"x = {r.strip('[]')}")
+        es = show_expr(p, _linear(rng, x))
+        t.ask(LIN_STRUCT, e=es, v=v)
+        t.say("A linear equation in {v}: isolate {v}.", "I need the {v} that makes {e} true.", e=es, v=v)
+        r = t.tool(("Solve it with SymPy.", "Let me solve the equation exactly."), "symbolic_math", {"operation": "solve", "expression": es})
+        return t.record(f"{v} = {r.strip('[]')}")
     if kind == "quadratic":
-        r1, r2 = rng.randint(-9, 9), rng.randint(-9, 9)
-        poly = str(sp.expand((sp.Symbol("x") - r1) * (sp.Symbol("x") - r2)))
-        t.q("Solve {p} = 0.", "Find the roots of {p}.", "For which x is {p} equal to zero?", "What are the solutions of {p} = 0?",
-            p=show(rng, poly))
-        t.say("A quadratic; I want its roots.", "I need the values of x where {p} vanishes.", p=show(rng, poly))
-        r = t.tool(("Solve with SymPy.", "Let me find the roots exactly."), "symbolic_math", {"operation": "solve", "expression": f"{poly} = 0"})
-        return t.record(f"x = {r.strip('[]').replace(', ', ' or x = ')}")
+        r1, r2, a = rng.randint(-12, 12), rng.randint(-12, 12), rng.choice([1, 1, 1, 2, 3])
+        ps = show_expr(p, sp.expand(a * (x - r1) * (x - r2)))
+        t.ask(QUAD_STRUCT, P=ps, v=v)
+        expr = ps if t.template.split(".")[1] in ("roots", "n_roots", "n_zeros", "zero_when") else f"{ps} = 0"
+        t.say("A quadratic; I want its roots.", "I need the values of {v} where {P} vanishes.", P=ps, v=v)
+        r = t.tool(("Solve with SymPy.", "Let me find the roots exactly."), "symbolic_math", {"operation": "solve", "expression": expr})
+        return t.record(f"{v} = {r.strip('[]').replace(', ', f' or {v} = ')}")
     if kind in ("factor", "expand"):
-        x = sp.Symbol("x")
-        prod = sp.Mul(*[(rng.randint(1, 3) * x + rng.randint(-7, 7)) for _ in range(rng.randint(2, 3))])
-        expanded = str(sp.expand(prod))
+        prod = sp.Mul(*[(rng.randint(1, 3) * x + rng.choice([n for n in range(-9, 10) if n])) for _ in range(rng.randint(2, 3))])
         if kind == "factor":
-            t.q("Factor {p}.", "Write {p} as a product of factors.", "Factorise the polynomial {p}.", "What is the factored form of {p}?",
-                p=show(rng, expanded))
-            t.say("I need to factor {p} completely.", "Factoring by hand is error-prone; I will let SymPy do it.", p=show(rng, expanded))
-            r = t.tool(("Factor with SymPy.", "Let me factor it symbolically."), "symbolic_math", {"operation": "factor", "expression": expanded})
+            ps = show_expr(p, sp.expand(prod))
+            t.ask(FAC_STRUCT, P=ps)
+            t.say("I need to factor {P} completely.", "Factoring by hand is error-prone; SymPy will do it.", P=ps)
+            r = t.tool(("Factor with SymPy.", "Let me factor it symbolically."), "symbolic_math", {"operation": "factor", "expression": ps})
         else:
-            t.q("Expand {p}.", "Multiply out {p}.", "What is {p} written as a polynomial?", "Expand and collect terms: {p}.",
-                p=show(rng, str(prod)))
-            t.say("I need to multiply out {p}.", "Expanding means distributing every factor.", p=show(rng, str(prod)))
-            r = t.tool(("Expand with SymPy.", "Let me expand it exactly."), "symbolic_math", {"operation": "expand", "expression": str(prod)})
+            ps = show_expr(p, prod)
+            t.ask(EXP_STRUCT, P=ps)
+            t.say("I need to multiply out {P}.", "Expanding means distributing every factor.", P=ps)
+            r = t.tool(("Expand with SymPy.", "Let me expand it exactly."), "symbolic_math", {"operation": "expand", "expression": ps})
         return t.record(r)
-    if kind == "simplify":
-        a = rng.randint(1, 9)
-        e = rng.choice([f"(x**2 - {a * a})/(x - {a})", f"(x**2 + {2 * a}*x + {a * a})/(x + {a})", "sin(x)**2 + cos(x)**2",
-                        f"(x**3 - x)/(x**2 - x)", f"({a}*x + {a})/(x + 1)", f"exp(log(x)) + {a}*x"])
-        t.q("Simplify {e}.", "What is {e} in simplest form?", "Reduce {e} as far as possible.", e=show(rng, e))
-        t.say("I should simplify {e}.", "Look for common factors or identities in {e}.", e=show(rng, e))
-        r = t.tool(("Simplify with SymPy.", "Let me simplify it symbolically."), "symbolic_math", {"operation": "simplify", "expression": e})
-        return t.record(r)
-    x0, y0 = rng.randint(-9, 9), rng.randint(-9, 9)
-    a, b, c, d = (rng.choice([1, 2, 3, -1, -2]) for _ in range(4))
+    a = rng.randint(1, 9)
+    e = rng.choice([f"(x**2 - {a * a})/(x - {a})", f"(x**2 + {2 * a}*x + {a * a})/(x + {a})", "sin(x)**2 + cos(x)**2",
+                    "(x**3 - x)/(x**2 - x)", f"({a}*x + {a})/(x + 1)", f"exp(log(x)) + {a}*x"])
+    es = show_expr(p, sp.parse_expr(e.replace("x", v), local_dict={v: x}, evaluate=False))
+    t.ask(SIM_STRUCT, e=es)
+    t.say("I should simplify {e}.", "Look for common factors or identities in {e}.", e=es)
+    r = t.tool(("Simplify with SymPy.", "Let me simplify it symbolically."), "symbolic_math", {"operation": "simplify", "expression": es})
+    return t.record(r)
+
+def _system(rng: random.Random, p: Phrase) -> dict:
+    t = Trace(rng, "algebra", "system", p)
+    a_, b_ = rng.choice([("x", "y"), ("x", "y"), ("a", "b"), ("m", "n"), ("p", "q"), ("u", "v"), ("s", "t")])
+    x, y = sp.symbols(f"{a_} {b_}")
+    x0, y0 = rng.randint(-12, 12), rng.randint(-12, 12)
+    a, b, c, d = (rng.choice([1, 2, 3, 4, 5, -1, -2, -3]) for _ in range(4))
     while a * d - b * c == 0: d += 1
-    e1, e2 = f"{a}*x + {b}*y = {a * x0 + b * y0}", f"{c}*x + {d}*y = {c * x0 + d * y0}"
-    e1, e2 = (e.replace("+ -", "- ").replace("1*", "") for e in (e1, e2))
-    t.q("Solve the system {e1} and {e2}.", "Find x and y such that {e1} and {e2}.", "Two equations: {e1}; {e2}. What are x and y?",
-        "Which (x, y) satisfies both {e1} and {e2}?", e1=e1, e2=e2)
-    t.say("Two linear equations in two unknowns.", "I need the common solution of both equations.")
+    e1, e2 = (show_expr(p, sp.Eq(k * x + l * y, k * x0 + l * y0)) for k, l in ((a, b), (c, d)))
+    sep = rng.choice([" and ", ", ", "; "])
+    t.ask({"solve": ("i", "solve the system {e1}{s}{e2}"), "find": ("i", "find {x} and {y} such that {e1}{s}{e2}"),
+           "two": ("q", "two equations: {e1}{s}{e2}. what are {x} and {y}"),
+           "which": ("q", "which ({x}, {y}) satisfies both {e1} and {e2}"),
+           "n_sol": ("n", "the solution of the system {e1}{s}{e2}"), "simul": ("i", "solve simultaneously: {e1}{s}{e2}")},
+          "system", e1=e1, e2=e2, s=sep, x=a_, y=b_)
+    t.say("Two linear equations in two unknowns, {x} and {y}.", "I need the common solution of both equations.", x=a_, y=b_)
     r = t.tool(("Solve the system with SymPy.", "Let me solve both equations together."), "symbolic_math",
                {"operation": "solve", "expression": [e1, e2]})
-    return t.record(f"x = {x0}, y = {y0}")
+    return t.record(f"{a_} = {x0}, {b_} = {y0}")
 
 # %% ../../nbs/11_synthetic.ipynb #f5d12f9d
-def gen_word_problem(rng: random.Random) -> dict:
+def gen_word_problem(rng: random.Random, p: Phrase | None = None) -> dict:
     kind = rng.choice(["change", "travel", "collect", "recipe", "wage"])
-    t = Trace(rng, "arithmetic", kind)
+    t = Trace(rng, "arithmetic", kind, p)
     n1, n2 = rng.sample(NAMES, 2)
     if kind == "change":
         (item, items), n, p = rng.choice(ITEMS), rng.randint(2, 12), rng.randint(2, 15)
@@ -252,38 +365,120 @@ def gen_word_problem(rng: random.Random) -> dict:
                {"code": f"gross = {w} * {h}\nround(gross * (100 - {tax}) / 100, 2)"})
     return t.record(f"${r}")
 
+# %% ../../nbs/11_synthetic.ipynb #13303f73
+EXPR_STRUCT = {"calc": ("i", "calculate {a}"), "what": ("q", "what is {a}"), "eval": ("i", "evaluate {a}"),
+               "work": ("i", "work out {a}"), "eq_q": ("q", "{a} = "), "n_val": ("n", "the value of {a}"),
+               "n_res": ("n", "the result of {a}"), "n_bare": ("n", "{a}"), "how_much": ("q", "how much is {a}")}
+SUM_STRUCT = {"add": ("i", "add {l}"), "what": ("q", "what is the sum of {l}"), "add_up": ("q", "what do {l} add up to"),
+              "n_sum": ("n", "the sum of {l}"), "n_total": ("n", "the total of {l}"), "total_q": ("q", "what is the total of {l}"),
+              "sum_up": ("i", "sum up {l}")}
+
+def arith(rng: random.Random, notation: str) -> str:
+    "An integer expression of 2-6 signed terms, now and then a product, quotient or bracketed group, in `notation`."
+    mul, div, minus = {"unicode": ("×", "÷", "−"), "latex": (r"\times", r"\div", "-")}.get(notation, ("*", "/", "-"))
+    def num():
+        n = integer(rng)
+        if n >= 0: return str(n)
+        return rng.choice([f"({minus}{-n})", f"{minus}{-n}"])
+    out = num()
+    for _ in range(rng.choices(range(1, 6), weights=[4, 4, 3, 2, 1])[0]):
+        op = rng.choices(["+", minus, mul, div], weights=[4, 4, 1.5, 0.5])[0]
+        term = num() if op != div else str(rng.randint(2, 12))
+        if rng.random() < 0.12: term = f"({num()} {rng.choice(['+', minus])} {num().strip('()')})"
+        out += f" {op} {term}"
+    return f"${out}$" if notation == "latex" else out
+
+def gen_arith_expression(rng: random.Random, p: Phrase) -> dict:
+    if rng.random() < 0.3:
+        t = Trace(rng, "arithmetic", "sum", p)
+        terms = [integer(rng) for _ in range(rng.randint(2, 6))]
+        shown = ", ".join(map(str, terms[:-1])) + rng.choice([" and ", ", and ", ", "]) + str(terms[-1])
+        t.ask(SUM_STRUCT, "sum", l=shown)
+        expr = " + ".join(f"({n})" if n < 0 else str(n) for n in terms)
+        t.say("The sum is {e}.", "Adding the numbers: {e}.", e=expr)
+    else:
+        t = Trace(rng, "arithmetic", "expression", p)
+        expr = arith(rng, p.pick("notation", {n: n for n in NOTATIONS}, weights={"sympy": 2, "caret": 3}))
+        t.ask(EXPR_STRUCT, "expression", a=expr)
+        t.say("I need the value of {e}.", "Exact arithmetic on {e}; signs are easy to slip on.", e=expr)
+    r = t.tool(("Compute it exactly.", "Let me evaluate it with SymPy."), "symbolic_math", {"operation": "simplify", "expression": expr})
+    return t.record(r)
+
 # %% ../../nbs/11_synthetic.ipynb #853b30bd
-def gen_number_theory(rng: random.Random) -> dict:
-    kind = rng.choice(["gcd", "lcm", "prime", "modpow", "factorint", "cubes"])
-    t = Trace(rng, "number_theory", kind)
+GCD_STRUCT = {"what": ("q", "what is the gcd of {a} and {b}"), "find": ("i", "find the greatest common divisor of {a} and {b}"),
+              "fn": ("q", "what is gcd({a}, {b})"), "hcf": ("n", "the highest common factor of {a} and {b}"),
+              "n_gcd": ("n", "the greatest common divisor of {a} and {b}"), "n_largest": ("n", "the largest number that divides both {a} and {b}"),
+              "gcf": ("q", "what is the greatest common factor of {a} and {b}"), "n_fn": ("n", "gcd({a}, {b})")}
+LCM_STRUCT = {"what": ("q", "what is the lcm of {a} and {b}"), "find": ("i", "find the least common multiple of {a} and {b}"),
+              "smallest_both": ("n", "the smallest positive number divisible by both {a} and {b}"),
+              "n_lcm": ("n", "the least common multiple of {a} and {b}"), "n_fn": ("n", "lcm({a}, {b})"),
+              "lowest": ("q", "what is the lowest common multiple of {a} and {b}")}
+PRIME_STRUCT = {"is": ("q", "is {n} prime"), "is_a": ("q", "is {n} a prime number"), "check": ("i", "check whether {n} is prime"),
+                "tell_whether": ("i", "tell me whether {n} is a prime"), "determine": ("i", "determine if {n} is prime"),
+                "number": ("q", "is the number {n} prime"), "or_not": ("q", "is {n} a prime or not"),
+                "n_whether": ("n", "whether {n} is prime")}
+MOD_STRUCT = {"what": ("q", "what is {a}^{b} mod {m}"), "compute": ("i", "compute {a}^{b} modulo {m}"),
+              "remainder_when": ("q", "what is the remainder when {a}^{b} is divided by {m}"), "n_mod": ("n", "{a} to the power {b} mod {m}"),
+              "n_modulo": ("n", "{a}^{b} modulo {m}"), "pct": ("q", "what is {a}**{b} % {m}")}
+LAST_STRUCT = {"last": ("n", "the last digit of {a}^{b}"), "units": ("q", "what is the units digit of {a}^{b}"),
+               "ends": ("q", "which digit does {a}^{b} end in")}
+LAST2_STRUCT = {"last2": ("n", "the last two digits of {a}^{b}"), "ends2": ("q", "what are the last two digits of {a}^{b}")}
+FI_STRUCT = {"into": ("i", "factor {n} into primes"), "what": ("q", "what is the prime factorisation of {n}"),
+             "primes_of": ("n", "the prime factors of {n} with their multiplicities"), "n_pf": ("n", "the prime factorization of {n}"),
+             "product": ("i", "write {n} as a product of primes"), "break": ("i", "break {n} into prime factors")}
+CUBES_STRUCT = {"is": ("q", "is {n} a sum of two cubes in two different ways"),
+                "is_number": ("q", "is the number {n} a sum of two cubes in two different ways"),
+                "two_ways_n": ("q", "can {n} be written as a³ + b³ in two different ways"),
+                "check": ("i", "check whether {n} is the sum of two positive cubes in two ways"),
+                "n_ways": ("n", "whether {n} can be expressed as a sum of two cubes in two distinct ways")}
+TAXICAB = [1729, 4104, 13832, 20683, 32832, 39312, 40033, 46683, 64232, 65728]
+
+def gen_number_theory(rng: random.Random, p: Phrase) -> dict:
+    kind = rng.choice(["gcd", "lcm", "prime", "modpow", "factorint", "cubes", "cubes_check"])
+    t = Trace(rng, "number_theory", kind, p)
     if kind in ("gcd", "lcm"):
         g = rng.randint(2, 40); a, b = g * rng.randint(2, 50), g * rng.randint(2, 50)
-        word = {"gcd": "greatest common divisor", "lcm": "least common multiple"}[kind]
-        t.q("What is the {w} of {a} and {b}?", "Find the {k} of {a} and {b}.", "Compute {k}({a}, {b}).",
-            "What is the {w} of the numbers {a} and {b}?", w=word, k=kind, a=a, b=b)
-        t.say("I need the {w} of {a} and {b}.", "Euclid's algorithm gives it; Python's math module has it.", w=word, a=a, b=b)
+        t.ask(GCD_STRUCT if kind == "gcd" else LCM_STRUCT, a=a, b=b)
+        t.say("I need the {w} of {a} and {b}.", "Python's math module has it.",
+              w={"gcd": "greatest common divisor", "lcm": "least common multiple"}[kind], a=a, b=b)
         r = t.tool(("Compute it with Python.", "Let me use math.{k}."), "execute_python", {"code": f"import math\nmath.{kind}({a}, {b})"}, k=kind)
         return t.record(r)
     if kind == "prime":
-        n = rng.choice([int(sp.nextprime(rng.randint(10**3, 10**6))), rng.randint(10**3, 10**6) | 1])   # our rng, not sympy's
-        t.q("Is {n} a prime number?", "Is {n} prime?", "Determine whether {n} is prime.", "Can {n} be divided by anything except 1 and itself?", n=n)
+        n = rng.choice([int(sp.nextprime(rng.randint(10, 10**6))), rng.randint(10, 10**6) | 1])
+        t.ask(PRIME_STRUCT, n=n)
         t.say("Trial division by hand is slow for {n}; test primality with a program.", "I will check whether {n} has a divisor.", n=n)
-        r = t.tool(("Test it in Python.", "Let me check with SymPy's isprime."), "execute_python", {"code": f"from sympy import isprime\nisprime({n})"})
-        return t.record(("Yes" if r == "True" else "No") + f", {n} is {'' if r == 'True' else 'not '}prime.")
+        code = f"from sympy import isprime\nn = {n}\nprint(f\"Yes, {{n}} is prime.\" if isprime(n) else f\"No, {{n}} is not prime.\")"
+        r = t.tool(("Test it in Python.", "Let me check with SymPy's isprime."), "execute_python", {"code": code})
+        return t.record(r.strip())
     if kind == "modpow":
         a, b, m = rng.randint(2, 99), rng.randint(10, 10**6), rng.randint(7, 1000)
-        t.q("What is {a}^{b} mod {m}?", "Compute the remainder of {a}^{b} divided by {m}.", "Find {a} to the power {b}, modulo {m}.",
-            "What remainder does {a}**{b} leave when divided by {m}?", a=a, b=b, m=m)
+        if rng.random() < 0.25:   # "the last digit(s) of a^b": the remainder modulo 10 or 100
+            m = rng.choice([10, 100])
+            t.ask(LAST_STRUCT if m == 10 else LAST2_STRUCT, "modpow", a=a, b=b)
+        else: t.ask(MOD_STRUCT, a=a, b=b, m=m)
         t.say("The power is huge, but modular exponentiation keeps numbers small.", "Use square-and-multiply modulo {m}.", m=m)
         r = t.tool(("Compute it with Python's three-argument pow.", "Let me compute it."), "execute_python", {"code": f"pow({a}, {b}, {m})"})
         return t.record(r)
     if kind == "factorint":
         n = math.prod(rng.choice([2, 3, 5, 7, 11, 13, 17, 19, 23, 29]) for _ in range(rng.randint(3, 6)))
-        t.q("What is the prime factorisation of {n}?", "Factor {n} into primes.", "Write {n} as a product of prime powers.", n=n)
+        t.ask(FI_STRUCT, n=n)
         t.say("I need the primes dividing {n} and their multiplicities.", "Find the prime factors of {n}.", n=n)
-        r = t.tool(("Factor it with SymPy.", "Let me factor it in Python."), "execute_python", {"code": f"from sympy import factorint\nfactorint({n})"})
-        f = eval(r)   # our own program's output: a dict of ints
-        return t.record(" × ".join(f"{p}^{e}" if e > 1 else str(p) for p, e in sorted(f.items())))
+        code = (f"from sympy import factorint\nf = factorint({n})\n"
+                "print(' × '.join(f'{p}^{e}' if e > 1 else str(p) for p, e in sorted(f.items())))")
+        r = t.tool(("Factor it with SymPy.", "Let me factor it in Python."), "execute_python", {"code": code})
+        return t.record(r.strip())
+    if kind == "cubes_check":
+        n = rng.choice(TAXICAB) if rng.random() < 0.5 else rng.choice([rng.randint(2, 40)**3 + rng.randint(2, 40)**3, rng.randint(100, 70000)])
+        t.ask(CUBES_STRUCT, n=n)
+        t.say("List every pair a ≤ b with a³ + b³ = {n}; two or more pairs means yes.", "A short search over pairs decides it.", n=n)
+        code = (f"n = {n}\ncubes = {{b**3: b for b in range(1, round(n ** (1 / 3)) + 2)}}\n"
+                "pairs = [(a, cubes[n - c]) for c, a in cubes.items() if n - c in cubes and a <= cubes[n - c]]\n"
+                "print(pairs)\nlen(pairs) >= 2")
+        r = t.tool(("Search in Python.", "Let me search all pairs."), "execute_python", {"code": code})
+        pairs = eval(r.splitlines()[0])   # our own program's output: a list of int pairs
+        ways = " = ".join(f"{a}³ + {b}³" for a, b in pairs)
+        return t.record(f"Yes: {n} = {ways}" if len(pairs) >= 2 else
+                        f"No: {n} is a sum of two cubes in {len(pairs)} way{'s' if len(pairs) != 1 else ''}")
     limit = rng.choice([20, 30, 40])
     t.q("What is the smallest number that can be written as the sum of two positive cubes in two different ways?",
         "Find the smallest taxicab number: a sum of two positive cubes in two distinct ways.",
@@ -298,17 +493,18 @@ def gen_number_theory(rng: random.Random) -> dict:
     return t.record(f"{n} = 1³ + 12³ = 9³ + 10³" if n == "1729" else n)
 
 # %% ../../nbs/11_synthetic.ipynb #7b1e2f92
-def gen_logic(rng: random.Random) -> dict:
+def gen_logic(rng: random.Random, p: Phrase | None = None) -> dict:
     kind = rng.choice(["ages", "coins", "sat", "prove"])
-    t = Trace(rng, "logic", kind)
+    t = Trace(rng, "logic", kind, p)
     if kind == "ages":
         a, b = rng.sample(NAMES, 2); y = rng.randint(5, 40); d = rng.randint(1, 30)
         t.q("{a} is {d} years older than {b}. Together they are {s}. How old is each?",
             "The ages of {a} and {b} add up to {s}, and {a} is older by {d} years. Find both ages.",
             "{b} is {d} years younger than {a}; their ages sum to {s}. How old are they?", a=a, b=b, d=d, s=2 * y + d)
-        t.say("Let a and b be the ages: a = b + {d} and a + b = {s}.", "Two unknowns, two constraints; a solver finds them.", d=d, s=2 * y + d)
+        t.say("Let {a} and {b} be the ages: {a} = {b} + {d} and {a} + {b} = {s}.", "Two unknowns, two constraints; a solver finds them.",
+              a=a, b=b, d=d, s=2 * y + d)
         r = t.tool(("Solve the constraints with Z3.", "Let me hand the constraints to the solver."), "logic_solver",
-                   {"variables": {"a": "Int", "b": "Int"}, "constraints": [f"a == b + {d}", f"a + b == {2 * y + d}", "b >= 0"]})
+                   {"variables": {a: "Int", b: "Int"}, "constraints": [f"{a} == {b} + {d}", f"{a} + {b} == {2 * y + d}", f"{b} >= 0"]})
         return t.record(f"{a} is {y + d} and {b} is {y}.")
     if kind == "coins":
         n5, n10 = rng.randint(1, 20), rng.randint(1, 20)
@@ -346,22 +542,30 @@ def gen_logic(rng: random.Random) -> dict:
     return t.record("Proved: no counterexample exists." if r == "proved" else r)
 
 # %% ../../nbs/11_synthetic.ipynb #89325cb9
-WORDS = ["level", "python", "racecar", "tool", "noon", "reason", "rotor", "model", "kayak", "svend"]
+WORDS = ["level", "python", "racecar", "tool", "noon", "reason", "rotor", "model", "kayak", "svend", "banana", "civic",
+         "garden", "madam", "planet", "radar", "refer", "stats", "window", "tenet", "orange", "silver", "puzzle", "rocket",
+         "deified", "repaper", "castle", "yellow", "minim", "sagas", "number", "summer", "wow", "anna", "otto", "bob"]
 
-def gen_code(rng: random.Random) -> dict:
+def word(rng: random.Random) -> str:
+    "A word to copy: a real one, or letters drawn at random (so the answer cannot be recalled)."
+    if rng.random() < 0.5: return rng.choice(WORDS)
+    half = "".join(rng.choice("abcdefghijklmnoprstuvwy") for _ in range(rng.randint(1, 4)))
+    return half + half[::-1] if rng.random() < 0.3 else half + "".join(rng.choice("aeiou") for _ in range(rng.randint(0, 3)))
+
+def gen_code(rng: random.Random, p: Phrase | None = None) -> dict:
     kind = rng.choice(["fib", "reverse", "vowels", "evensum", "palindrome"])
-    t = Trace(rng, "code", kind)
+    t = Trace(rng, "code", kind, p)
     if kind == "fib":
         n = rng.randint(10, 60)
         t.q("Write a Python function for the n-th Fibonacci number and use it to compute fib({n}).",
             "Compute the {n}th Fibonacci number with a small program.", "What is F({n}), the {n}th Fibonacci number (F(0)=0, F(1)=1)?", n=n)
         code = f"def fib(n):\n    a, b = 0, 1\n    for _ in range(n):\n        a, b = b, a + b\n    return a\n\nassert [fib(i) for i in range(7)] == [0, 1, 1, 2, 3, 5, 8]\nfib({n})"
     elif kind == "reverse":
-        w = rng.choice(WORDS) + rng.choice(["", "s", "ing", "er"])
+        w = word(rng) + rng.choice(["", "s", "ing", "er"])
         t.q("Write a function that reverses a string and apply it to '{w}'.", "Reverse the string '{w}' with code.", "What is '{w}' backwards?", w=w)
         code = f"def reverse(s):\n    return s[::-1]\n\nassert reverse('ab') == 'ba'\nreverse('{w}')"
     elif kind == "vowels":
-        s = " ".join(rng.sample(WORDS, 3))
+        s = " ".join(word(rng) for _ in range(3))
         t.q("Count the vowels in '{s}' with a Python function.", "How many vowels does '{s}' contain?", "Write code to count vowels in '{s}'.", s=s)
         code = f"def count_vowels(s):\n    return sum(ch in 'aeiou' for ch in s.lower())\n\nassert count_vowels('Aeb') == 2\ncount_vowels('{s}')"
     elif kind == "evensum":
@@ -370,7 +574,7 @@ def gen_code(rng: random.Random) -> dict:
             "Compute 2 + 4 + ... up to {n} with a program.", n=n)
         code = f"def even_sum(n):\n    return sum(range(0, n + 1, 2))\n\nassert even_sum(6) == 12\neven_sum({n})"
     else:
-        w = rng.choice(WORDS)
+        w = word(rng)
         t.q("Write a palindrome check and test '{w}'.", "Is '{w}' a palindrome? Check it with code.", "Does '{w}' read the same backwards?", w=w)
         code = f"def is_palindrome(s):\n    return s == s[::-1]\n\nassert is_palindrome('aba') and not is_palindrome('ab')\nis_palindrome('{w}')"
     t.say("I will write the function, test it on a small case, then apply it.", "A short function with a quick assertion as a check.")
@@ -378,21 +582,17 @@ def gen_code(rng: random.Random) -> dict:
     return t.record(r)
 
 # %% ../../nbs/11_synthetic.ipynb #f15e2881
-def gen_no_tool(rng: random.Random) -> dict:
-    kind = rng.choice(["add", "compare", "double", "concept"])
-    t = Trace(rng, "no_tool", kind)
+def gen_no_tool(rng: random.Random, p: Phrase | None = None) -> dict:
+    kind = "concept"   # arithmetic, however small, goes to a tool: a tiny model cannot do it reliably
+    t = Trace(rng, "no_tool", kind, p)
     a, b = rng.randint(2, 50), rng.randint(2, 50)
-    if kind == "add":
-        t.q("What is {a} + {b}?", "Add {a} and {b}.", "What do {a} and {b} sum to?", a=a, b=b)
-        t.say("{a} + {b} = {s}. Small enough to do directly.", "Adding directly: {a} + {b} = {s}.", a=a, b=b, s=a + b)
-        return t.record(str(a + b))
     if kind == "compare":
         if a == b: b += 1
         t.q("Which is larger, {a} or {b}?", "Is {a} bigger than {b}?", "Compare {a} and {b}: which is greater?", a=a, b=b)
         t.say("Comparing {a} and {b} directly: {m} is larger.", "{m} is the larger of the two.", a=a, b=b, m=max(a, b))
         return t.record(str(max(a, b)))
     if kind == "double":
-        t.q("What is twice {a}?", "Double {a}.", "What is 2 × {a}?", a=a)
+        t.q("What is twice {a}?", "Double {a}.", "What is double {a}?", a=a)
         t.say("Twice {a} is {a} + {a} = {d}.", "2 × {a} = {d}.", a=a, d=2 * a)
         return t.record(str(2 * a))
     q, ans, why = rng.choice([("What is the derivative of a constant?", "0", "A constant does not change, so its rate of change is zero."),
@@ -407,26 +607,36 @@ def gen_no_tool(rng: random.Random) -> dict:
 # %% ../../nbs/11_synthetic.ipynb #363d26b6
 GENERATORS: dict[str, tuple[Callable, float]] = {
     "derivative": (gen_derivative, 0.10), "integral": (gen_integral, 0.08), "limit": (gen_limit, 0.05),
-    "algebra": (gen_algebra, 0.17), "arithmetic": (gen_word_problem, 0.17), "number_theory": (gen_number_theory, 0.13),
-    "logic": (gen_logic, 0.12), "code": (gen_code, 0.10), "no_tool": (gen_no_tool, 0.08)}
+    "algebra": (gen_algebra, 0.17), "arithmetic": (gen_word_problem, 0.12), "expression": (gen_arith_expression, 0.14),
+    "number_theory": (gen_number_theory, 0.14), "logic": (gen_logic, 0.10), "code": (gen_code, 0.08),
+    "no_tool": (gen_no_tool, 0.02)}
+SPLITS = ("train", "heldout")
+RAW_SHARE = 0.05   # training records rendered as a bare-text completion prompt (`meta.prompt = "raw"`)
 
-def generate_one(seed: int, index: int) -> dict | None:
-    "Example `index` of the procedural dataset with this `seed` (None if its generator failed)."
-    rng = random.Random(f"svend:{seed}:{index}")
+def generate_one(seed: int, index: int, split: str = "train") -> dict | None:
+    """Example `index` of the procedural dataset with this `seed`: `split="train"` uses no held-out grammar rule,
+    `split="heldout"` exactly one. None if its generator failed."""
+    if split not in SPLITS: raise ValueError(f"split must be one of {', '.join(SPLITS)}, not {split!r}")
+    rng = random.Random(f"svend:{seed}:{index}" + ("" if split == "train" else f":{split}"))
     names = list(GENERATORS)
     name = rng.choices(names, weights=[GENERATORS[n][1] for n in names])[0]
-    try: rec = GENERATORS[name][0](rng)
-    except Exception: return None
-    rec["meta"]["index"] = index
+    for _ in range(50):
+        try: rec = GENERATORS[name][0](rng, Phrase(rng, split))
+        except Exception: return None
+        if split == "train" or len(rec["meta"]["held_out"]) == 1: break
+    else: return None
+    rec["meta"]["index"], rec["meta"]["split"] = index, split
+    if split == "train" and rng.random() < RAW_SHARE: rec["meta"]["prompt"] = "raw"   # so /v1/completions reasons too
     return rec
 
 # %% ../../nbs/11_synthetic.ipynb #9b8debbe
 def _chunk(args):
-    seed, start, stop = args
-    return [generate_one(seed, i) for i in range(start, stop)]
+    seed, start, stop, split = args
+    return [generate_one(seed, i, split) for i in range(start, stop)]
 
-def generate(n: int, seed: int = 0, workers: int | None = None, progress: bool = True, chunk: int = 64) -> tuple[list[dict], dict]:
-    "`n` unique verified traces and a summary (generated, duplicates, failures, per family)."
+def generate(n: int, seed: int = 0, workers: int | None = None, progress: bool = True, chunk: int = 64,
+             split: str = "train") -> tuple[list[dict], dict]:
+    "`n` unique verified traces of `split` and a summary (generated, duplicates, failures, per family)."
     import multiprocessing as mp
     from tqdm.auto import tqdm
     workers = workers or os.cpu_count() or 1
@@ -436,7 +646,7 @@ def generate(n: int, seed: int = 0, workers: int | None = None, progress: bool =
     try:
         start = 0
         while len(out) < n:
-            batch = [(seed, s, s + chunk) for s in range(start, start + chunk * max(1, workers) * 4, chunk)]
+            batch = [(seed, s, s + chunk, split) for s in range(start, start + chunk * max(1, workers) * 4, chunk)]
             start = batch[-1][2]
             for recs in (pool.imap(_chunk, batch) if pool else map(_chunk, batch)):
                 for rec in recs:
@@ -447,24 +657,19 @@ def generate(n: int, seed: int = 0, workers: int | None = None, progress: bool =
                     seen.add(key)
                     if len(out) < n:
                         out.append(rec); stats[f"family:{rec['meta']['family']}"] += 1; bar.update(1)
+                        for rule in rec["meta"]["held_out"]: stats[f"held_out:{rule}"] += 1
     finally:
         if pool: pool.terminate()
         bar.close()
     return out, dict(stats)
 
 # %% ../../nbs/11_synthetic.ipynb #d4552f5c
-def default_holdout(records: list[dict]) -> set[str]:
-    "The highest-numbered template of every kind that has at least three."
-    by_kind = {}
+def held_out_summary(records: list[dict]) -> dict[str, int]:
+    "How many records use each held-out rule ('slot:rule' -> count); by slot with `slot:*` totals."
+    c = Counter()
     for r in records:
-        fam, kind, q = r["meta"]["template"].rsplit(".", 2)[0], r["meta"]["kind"], int(r["meta"]["template"].rsplit("q", 1)[1])
-        by_kind.setdefault((fam, kind), set()).add(q)
-    return {f"{fam}.{kind}.q{max(qs)}" for (fam, kind), qs in by_kind.items() if len(qs) >= 3}
-
-def split_by_template(records: list[dict], holdout: set[str]) -> tuple[list[dict], list[dict]]:
-    "(train, test): test holds every record whose template is in `holdout`."
-    train = [r for r in records if r["meta"]["template"] not in holdout]
-    return train, [r for r in records if r["meta"]["template"] in holdout]
+        for rule in r["meta"].get("held_out", []): c[rule] += 1; c[rule.split(":")[0] + ":*"] += 1
+    return dict(sorted(c.items()))
 
 # %% ../../nbs/11_synthetic.ipynb #edeae22a
 def write_jsonl(records: list[dict], path) -> None:
@@ -485,7 +690,9 @@ def main(argv: list[str] | None = None):
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workers", type=positive_int, default=None, help="processes (default: all cores)")
     ap.add_argument("--test-output", default=None,
-                    help="also hold out the last template of each problem kind and write those records here")
+                    help="also write problems whose questions use held-out grammar rules (never in --output) here")
+    ap.add_argument("--test-examples", type=positive_int, default=None,
+                    help="how many held-out-rule problems for --test-output (default: a tenth of --num-examples)")
     ap.add_argument("--quiet", action="store_true", help="no progress bar")
     ap.add_argument("--strict", action="store_true", help="stop if any generated record fails the record check")
     claude = ap.add_argument_group("claude source")
@@ -512,12 +719,15 @@ def main(argv: list[str] | None = None):
         return
     recs, stats = generate(a.num_examples, a.seed, a.workers, progress=not a.quiet)
     recs, _ = check_records(recs, strict=a.strict, log=lambda m: print(m, file=sys.stderr), source="generated traces")
-    train, test = (split_by_template(recs, default_holdout(recs)) if a.test_output else (recs, []))
+    train, test = recs, []
+    if a.test_output:
+        test, _ = generate(a.test_examples or max(1, a.num_examples // 10), a.seed, a.workers, progress=not a.quiet,
+                           split="heldout")
     write_jsonl(train, a.output)
     if a.test_output: write_jsonl(test, a.test_output)
     dt = time.time() - t0
     fams = Counter(r["meta"]["family"] for r in recs)
-    print(f"wrote {len(train)} traces to {a.output}" + (f" and {len(test)} held-out-template traces to {a.test_output}" if a.test_output else "")
+    print(f"wrote {len(train)} traces to {a.output}" + (f" and {len(test)} held-out-rule traces to {a.test_output}" if a.test_output else "")
           + f" in {dt:.1f} s ({len(recs) / dt:.0f} traces/s); duplicates skipped: {stats.get('duplicates', 0)}, "
           f"generator failures: {stats.get('failed', 0)}", file=sys.stderr)
     print("families: " + ", ".join(f"{k} {v}" for k, v in sorted(fams.items())), file=sys.stderr)

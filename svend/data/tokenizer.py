@@ -236,8 +236,17 @@ def render_messages(self: SvendTokenizer, messages: list[dict], add_generation_p
     return b.ids, b.mask
 
 def render(self: SvendTokenizer, record: dict, add_generation_prompt: bool = False) -> tuple[list[int], list[int]]:
-    "Token ids and loss mask of a trace record (DESIGN.md §3), or just its prompt with `add_generation_prompt`."
+    """Token ids and loss mask of a trace record (DESIGN.md §3), or just its prompt with `add_generation_prompt`.
+    A record with `meta.prompt == "raw"` renders as a text completion would see it: `<|bos|>`, the question as
+    bare text, then the model opens its own `<|assistant|>` turn (learned), so `/v1/completions` on a bare
+    question reasons and calls tools like a chat does."""
     rec = normalize_record(record)
+    if (record.get("meta") or {}).get("prompt") == "raw":
+        b = _Builder(self)
+        b.special("<|bos|>", False); b.text(rec["question"], False)
+        if add_generation_prompt: return b.ids, b.mask
+        b.special("<|assistant|>", True); _render_trace_turn(b, rec); b.special("<|end|>", True); b.special("<|eos|>", False)
+        return b.ids, b.mask
     messages = ([{"role": "system", "content": rec["system"]}] if "system" in rec else []) + \
                [{"role": "user", "content": rec["question"]}]
     if add_generation_prompt: return self.render_messages(messages, add_generation_prompt=True)

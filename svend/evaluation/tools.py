@@ -4,12 +4,65 @@
 
 # %% ../../nbs/60_eval_tools.ipynb #b804f9e5
 from __future__ import annotations
-import math, statistics, time
+import math, re, statistics, time
 from collections import Counter, defaultdict
+from pathlib import Path
 from ..reasoning.search import answers_match, run_search
 
 # %% auto #0
-__all__ = ['tool_use_eval', 'search_eval']
+__all__ = ['answers_equivalent', 'tool_use_eval', 'search_eval']
+
+# %% ../../nbs/60_eval_tools.ipynb #a9addafd
+_SAFE_TEXT = re.compile(r"^[0-9A-Za-z+\-*/^().,=× −√π²³⁰¹⁴⁵⁶⁷⁸⁹⁻]+$")
+_SAFE_NAMES = {"sin", "cos", "tan", "exp", "log", "ln", "sqrt", "pi", "oo", "asin", "acos", "atan", "sinh", "cosh", "tanh"}
+
+def _expr(text: str):
+    "A SymPy value for a short answer in a safe alphabet (single letters, known functions), else None."
+    from svend.tools.math import parse
+    s = text.strip().rstrip(".")
+    if not s or len(s) > 160 or not _SAFE_TEXT.match(s) or "__" in s: return None
+    if any(len(w) > 1 and w not in _SAFE_NAMES for w in re.findall(r"[A-Za-z_]+", s)): return None
+    try: return parse(s)
+    except Exception: return None
+
+def _same_value(a: str, b: str, up_to_constant: bool = False) -> bool:
+    import sympy as sp
+    x, y = _expr(a), _expr(b)
+    if x is None or y is None or isinstance(x, sp.Equality) or isinstance(y, sp.Equality): return False
+    try:
+        d = sp.simplify(x - y)
+        return d == 0 or (up_to_constant and d.is_number)
+    except Exception: return False
+
+def _solutions(text: str) -> dict | None:
+    "{'x': {values}} for answers like 'x = 3', 'x = -2 or x = 3', 'x = 1, y = 2'."
+    parts = [p.strip() for p in re.split(r"\bor\b|,|;|\band\b", text.strip().rstrip(".")) if p.strip()]
+    out = {}
+    for p in parts:
+        m = re.fullmatch(r"([A-Za-z])\s*=\s*(.+)", p)
+        if not m or (v := _expr(m.group(2))) is None: return None
+        out.setdefault(m.group(1), set()).add(v)
+    return out or None
+
+def answers_equivalent(answer: str | None, reference: str | None) -> bool:
+    """Is `answer` right, judged against `reference` by value, not spelling? Beyond `answers_match`: expressions
+    equal after simplification (`E - 1` and `-1 + E`), antiderivatives equal up to a constant, solution sets in
+    any order, True/False for Yes/No, quotes around a string, and `1729 = 1³ + 12³ = 9³ + 10³` for `1729`.
+    Only short answers in a safe alphabet are parsed (evaluation only: parsing is SymPy's `eval`)."""
+    if answer is None or reference is None: return False
+    if answers_match(answer, reference): return True
+    a, r = answer.strip(), reference.strip()
+    yn = {"true": "yes", "false": "no"}
+    if yn.get(a.lower().rstrip(".")) and answers_match(yn[a.lower().rstrip(".")], r): return True
+    if len(a) > 1 and a[0] == a[-1] and a[0] in "'\"" and answers_match(a[1:-1], r): return True
+    if "=" in r:
+        sa, sr = _solutions(a), _solutions(r)
+        return bool(sa and sr and sa.keys() == sr.keys() and
+                    all(len(sa[k]) == len(sr[k]) and all(any(_same_value(str(u), str(w)) for w in sr[k]) for u in sa[k]) for k in sr))
+    if "=" in a and re.fullmatch(r"-?\d+", r) and a.split("=")[0].strip() == r: return True
+    const = r.endswith("+ C") and a.endswith("+ C")
+    if const: a, r = a[:-3], r[:-3]
+    return _same_value(a, r, up_to_constant=const)
 
 # %% ../../nbs/60_eval_tools.ipynb #c95f3fb0
 def _rates(c: Counter) -> dict:
@@ -18,41 +71,82 @@ def _rates(c: Counter) -> dict:
             "tool_calls": c["calls"], "well_formed_rate": c["well_formed"] / calls, "executed_ok_rate": c["executed_ok"] / calls,
             "correct_call_rate": c["correct_call"] / calls}
 
-def tool_use_eval(reasoner, records: list[dict], phrasing: str | None = None, examples: int = 5, progress: bool = True) -> dict:
-    """Run the reasoner (greedy, one sample, tools on) on each record's question and score its tool calls and
-    answer against the record. `phrasing` labels every record ("held-in"/"held-out") unless a record's
-    `meta.phrasing` says otherwise."""
-    from tqdm.auto import tqdm
+def _row(reasoner, r: dict, phrasing: str | None) -> dict:
+    "One problem through the tool loop, scored: its counts, the groups it counts in, its time and what it did."
+    meta = r.get("meta", {})
+    phr, fam = meta.get("phrasing", phrasing or "?"), meta.get("family", "?")
+    keys = [f"family/{fam}", f"phrasing/{phr}", f"phrasing_family/{phr}|{fam}"]
+    keys += [f"held_out_rule/{rule.split(':')[0]}" for rule in meta.get("held_out", [])]
+    ref_calls = [s for s in r.get("reasoning", []) if s.get("tool_call")]
+    t = time.perf_counter()
+    res = reasoner.reason(r["question"], verify=False)
+    c = Counter(problems=1, answer_correct=int(answers_equivalent(res.answer, r["answer"])), expected_calls=len(ref_calls))
+    for i, tc in enumerate(res.tool_calls):
+        ref = ref_calls[i]["tool_result"] if i < len(ref_calls) else None
+        c["calls"] += 1
+        c["well_formed"] += tc.args is not None and not (tc.error or "").startswith(("tool arguments", "tool call has", "unknown tool"))
+        c["executed_ok"] += tc.ok
+        c["correct_call"] += tc.ok and ref is not None and tc.result.strip() == str(ref).strip()
+    return {"keys": keys, "counts": dict(c), "seconds": time.perf_counter() - t,
+            "detail": {"phrasing": phr, "family": fam, "question": r["question"], "reference": r["answer"], "answer": res.answer,
+                       "tool_calls": [(t.name, t.args, (t.result or t.error or "")[:80]) for t in res.tool_calls]}}
+
+_WORKER: dict = {}
+
+def _shard(args) -> list[dict]:
+    "A worker process's share: its own one-thread reasoner, loaded once."
+    path, max_tokens, records, phrasing = args
+    if "reasoner" not in _WORKER:
+        import torch
+        from svend.reasoning.orchestrator import Reasoner
+        torch.set_num_threads(1)
+        _WORKER["reasoner"] = Reasoner.from_pretrained(path, max_tokens=max_tokens)
+    return [_row(_WORKER["reasoner"], r, phrasing) for r in records]
+
+def _aggregate(rows: list[dict], examples: int, max_misses: int) -> dict:
     total, groups = Counter(), defaultdict(Counter)
-    shown, seconds = [], []
-    for r in tqdm(records, desc="tool use", disable=not progress):
-        meta = r.get("meta", {})
-        keys = [f"family/{meta.get('family', '?')}", f"phrasing/{meta.get('phrasing', phrasing or '?')}"]
-        ref_calls = [s for s in r["reasoning"] if s.get("tool_call")]
-        t = time.perf_counter()
-        res = reasoner.reason(r["question"], verify=False)
-        seconds.append(time.perf_counter() - t)
-        c = Counter(problems=1, answer_correct=int(answers_match(res.answer, r["answer"])), expected_calls=len(ref_calls))
-        for i, tc in enumerate(res.tool_calls):
-            ref = ref_calls[i]["tool_result"] if i < len(ref_calls) else None
-            c["calls"] += 1
-            c["well_formed"] += tc.args is not None and not (tc.error or "").startswith(("tool arguments", "tool call has", "unknown tool"))
-            c["executed_ok"] += tc.ok
-            c["correct_call"] += tc.ok and ref is not None and tc.result.strip() == str(ref).strip()
-        total.update(c)
-        for k in keys: groups[k].update(c)
-        if len(shown) < examples: shown.append({"question": r["question"], "reference": r["answer"], "answer": res.answer,
-                                                "tool_calls": [(t.name, t.args, t.result[:80]) for t in res.tool_calls]})
+    for row in rows:
+        total.update(row["counts"])
+        for k in row["keys"]: groups[k].update(row["counts"])
     out = _rates(total)
     out["expected_tool_calls"] = total["expected_calls"]
+    seconds = sorted(row["seconds"] for row in rows)
     out["seconds_per_problem"] = statistics.mean(seconds) if seconds else 0.0
-    seconds.sort()   # latency per question: what a user waits for
     out["latency"] = {"median_s": statistics.median(seconds), "p95_s": seconds[math.ceil(0.95 * len(seconds)) - 1],
                       "questions": len(seconds)} if seconds else None
-    for kind in ("family", "phrasing"):
+    for kind in ("family", "phrasing", "held_out_rule"):
         out[f"by_{kind}"] = {k.split("/", 1)[1]: _rates(v) for k, v in sorted(groups.items()) if k.startswith(kind + "/")}
-    out["examples"] = shown
+    out["by_phrasing_family"] = {}
+    for k, v in sorted(groups.items()):
+        if k.startswith("phrasing_family/"):
+            phr, fam = k.split("/", 1)[1].split("|", 1)
+            out["by_phrasing_family"].setdefault(phr, {})[fam] = _rates(v)
+    out["examples"] = [{k: row["detail"][k] for k in ("question", "reference", "answer", "tool_calls")} for row in rows[:examples]]
+    out["misses"] = [row["detail"] for row in rows if not row["counts"]["answer_correct"]][:max_misses]
     return out
+
+def tool_use_eval(reasoner, records: list[dict], phrasing: str | None = None, examples: int = 5, progress: bool = True,
+                  max_misses: int = 40, workers: int = 1, max_tokens: int = 400) -> dict:
+    """Run the reasoner (greedy, one sample, tools on) on each record's question and score its tool calls and
+    answer against the record. `phrasing` labels every record ("held-in"/"held-out") unless a record's
+    `meta.phrasing` says otherwise. `reasoner` is a `Reasoner` or a model directory; with a directory and
+    `workers` > 1 the problems are shared among that many one-thread processes (a small model decoding one
+    sequence keeps one core busy, not two). Seconds per problem are then those of a one-thread process."""
+    from tqdm.auto import tqdm
+    if isinstance(reasoner, (str, Path)) and workers > 1:
+        import multiprocessing as mp
+        chunks = [records[i:i + 8] for i in range(0, len(records), 8)]
+        rows, bar = [], tqdm(total=len(records), desc="tool use", disable=not progress)
+        with mp.get_context("spawn").Pool(workers) as pool:   # spawn: no forked copy of this process's threads
+            for part in pool.imap(_shard, [(str(reasoner), max_tokens, c, phrasing) for c in chunks]):
+                rows += part; bar.update(len(part))
+        bar.close()
+    else:
+        if isinstance(reasoner, (str, Path)):
+            from svend.reasoning.orchestrator import Reasoner
+            reasoner = Reasoner.from_pretrained(reasoner, max_tokens=max_tokens)
+        rows = [_row(reasoner, r, phrasing) for r in tqdm(records, desc="tool use", disable=not progress)]
+    return _aggregate(rows, examples, max_misses)
 
 # %% ../../nbs/60_eval_tools.ipynb #1b9aaac5
 def search_eval(reasoner, records: list[dict], n: int = 4, progress: bool = True) -> dict:
@@ -60,10 +154,10 @@ def search_eval(reasoner, records: list[dict], n: int = 4, progress: bool = True
     rows = {"greedy": [], "best_of_n": [], "majority": []}
     for i, r in enumerate(tqdm(records, desc="search", disable=not progress)):
         t = time.perf_counter(); g = reasoner.reason(r["question"], verify=False)
-        rows["greedy"].append((answers_match(g.answer, r["answer"]), g.usage["total_tokens"], time.perf_counter() - t))
+        rows["greedy"].append((answers_equivalent(g.answer, r["answer"]), g.usage["total_tokens"], time.perf_counter() - t))
         for m in ("best_of_n", "majority"):
             t = time.perf_counter(); s = run_search(reasoner, r["question"], method=m, n=n, seed=i)
-            rows[m].append((answers_match(s.answer, r["answer"]), s.search["tokens"], time.perf_counter() - t))
+            rows[m].append((answers_equivalent(s.answer, r["answer"]), s.search["tokens"], time.perf_counter() - t))
     out = {k: {"accuracy": sum(a for a, _, _ in v) / max(1, len(v)), "tokens_per_problem": statistics.mean(t for _, t, _ in v) if v else 0,
                "seconds_per_problem": statistics.mean(s for _, _, s in v) if v else 0} for k, v in rows.items()}
     out["problems"], out["n"] = len(records), n

@@ -15,7 +15,7 @@ from ..tools.registry import ToolRegistry, ToolResult, default_registry
 from ..tools.sandbox import check_cancelled
 
 # %% auto #0
-__all__ = ['ToolCallRecord', 'Step', 'ReasoningResult', 'Event', 'Reasoner', 'toy_tool_model']
+__all__ = ['ToolCallRecord', 'Step', 'ReasoningResult', 'Event', 'Reasoner', 'toy_tool_model', 'complete_text']
 
 # %% ../../nbs/41_orchestrator.ipynb #49ef817c
 @dataclass
@@ -60,7 +60,7 @@ class ReasoningResult:
 # %% ../../nbs/41_orchestrator.ipynb #e366b65f
 @dataclass
 class Event:
-    type: str                 # "step", "text", "tool_call", "tool_result", "answer", "done"
+    type: str                 # "step", "text", "tool_call", "tool_result", "answer", "done"; "raw" on request
     text: str = ""
     step: int | None = None
     tool_call: ToolCallRecord | None = None
@@ -118,13 +118,14 @@ class Reasoner:
     def stream(self, question: str, allow_tools: bool = True, sampling: Sampling | None = None,
                decoder=None, generator: torch.Generator | None = None, prefix: list[int] | None = None,
                prior_calls: list[ToolCallRecord] | None = None, until_step: bool = False, prompt: list[int] | None = None,
-               run_tools: bool = True, **kw) -> Iterator[Event]:
+               run_tools: bool = True, raw: bool = False, **kw) -> Iterator[Event]:
         """Reason about `question`, yielding events; the last is `done` with the (unverified) result.
         `prompt`: the full prompt ids (a chat rendered by the server) instead of rendering `question`. With
         `run_tools=False` the first tool call ends the run (finish_reason "tool_calls"): the caller runs it.
         For search: `decoder` continues from an already-fed decoder whose assistant ids so far are `prefix` (with
         the tool calls `prior_calls`); `until_step` stops (finish_reason "step") once the model opens the next step
-        or the answer."""
+        or the answer. `raw` adds "raw" events: the text of every token as it enters the sequence, Svend's markers
+        and the fed-back tool results included (what `/v1/completions` returns)."""
         t0 = time.perf_counter()
         prompt = prompt or self.prompt_ids(question)
         if sampling is None and "max_tokens" not in kw and decoder is None:   # the default budget: what fits the context
@@ -139,6 +140,7 @@ class Reasoner:
         call_start, step_no, tool_time, refusals = None, out.count(I["<|step|>"]), 0.0, 0
         new_limit = s.max_tokens - len(out)
         text = TextStream(self.tok, skip_special=True)
+        raw_text = TextStream(self.tok, skip_special=False) if raw else None
         finish = "length"
         while dec.room > 0 and sampled + forced < new_limit:
             check_cancelled()   # the client went away (svend_serve): stop here, the decoder's slot goes back
@@ -146,6 +148,7 @@ class Reasoner:
             if t in (I["<|end|>"], I["<|eos|>"]):
                 out.append(t); sampled += 1; finish = "stop"; break
             dec.feed([t]); out.append(t); sampled += 1
+            if raw and (d := raw_text.push(t)): yield Event("raw", text=d)
             if until_step and sampled > 1 and t in (I["<|step|>"], I["<|answer|>"]): finish = "step"; break
             if t == I["<|step|>"]:
                 step_no += 1; text = TextStream(self.tok, skip_special=True); yield Event("step", step=step_no)
@@ -169,6 +172,7 @@ class Reasoner:
                 ids = [I["<|tool_result|>"]] + body + [I["<|/tool_result|>"]]
                 if len(ids) > min(dec.room, new_limit - sampled - forced): break   # no room for even an empty result
                 dec.feed(ids); out += ids; forced += len(ids)
+                if raw and (d := "".join(raw_text.push(x) for x in ids)): yield Event("raw", text=d)
                 rec.wall = time.perf_counter() - t_call
                 yield Event("tool_result", step=rec.step, tool_call=rec)
                 if refusals >= 2: finish = "tool_limit"; break
@@ -254,3 +258,12 @@ def toy_tool_model(seed: int = 0, steps: int = 150):
         loss = model(X, targets=Y); opt.zero_grad(); loss.backward(); opt.step()
     model.train_loss = loss.item()
     return model.eval(), tok
+
+# %% ../../nbs/41_orchestrator.ipynb #e2739c31
+def complete_text(self: Reasoner, text: str, allow_tools: bool = True, **kw) -> ReasoningResult:
+    "Continue bare `text` (no chat roles, as `/v1/completions` sends it), running tool calls; the structured result."
+    result = None
+    for ev in self.stream(text, allow_tools=allow_tools, prompt=self.engine.prompt_ids(text), **kw): result = ev.result
+    return result
+
+Reasoner.complete_text = complete_text

@@ -19,6 +19,7 @@ def normalize_answer(a: str | None) -> str:
     if a is None: return ""
     s = a.strip().lower().rstrip(".").replace("$", "").replace("**", "^")
     s = re.sub(r"(?<=\d),(?=\d{3}\b)", "", s)     # 1,234 -> 1234
+    if m := re.match(r"(yes|no)\b", s): return m.group(1)   # "Yes, 97 is prime." answers a yes/no question: yes
     s = re.sub(r"\s+", "", s)
     try:
         f = float(s)

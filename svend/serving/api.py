@@ -16,7 +16,7 @@ from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..data.cli import UserError, ArgumentParser, cli, port, positive_int, positive_float
 from ..tools.sandbox import cancel_scope, Cancelled
-from ..inference.engine import Engine, Sampling, ContextLengthError, load_model
+from ..inference.engine import Engine, Sampling, ContextLengthError, Token, load_model, _cut_at_stop
 from ..inference.batching import Batcher
 from ..reasoning.orchestrator import Reasoner, ToolCallRecord
 from .admission import ServerLimits, Admission, RequestRejected
@@ -303,8 +303,26 @@ class PyTorchBackend:
         if r.search == "beam": return 1 + 3 * max(1, r.search_n // 2)     # width beams + width x 2 expansions, + root
         return 1
 
-    def complete(self, prompt_ids: list[int], s: Sampling) -> Iterator:
-        return self.engine.stream(prompt_ids, s)
+    def complete(self, prompt_ids: list[int], s: Sampling) -> Iterator[Token]:
+        """A text continuation of `prompt_ids` (`/v1/completions`). Tool calls the model writes run as in a chat and
+        their results enter the text, Svend's markers included; `stop` strings cut it. With `ignore_eos` (benchmarks:
+        exactly `max_tokens` tokens) it is the engine's plain continuation, no tool loop."""
+        if s.stop_ids == []: yield from self.engine.stream(prompt_ids, s); return
+        events = self.reasoner.stream("", sampling=s, prompt=prompt_ids, raw=True)
+        text, emitted = "", 0
+        hold = max((len(x) for x in s.stop), default=1) - 1   # a stop string may be cut across deltas
+        try:
+            for ev in events:
+                if ev.type == "raw":
+                    text += ev.text
+                    cut, stopped = _cut_at_stop(text, s.stop) if s.stop else (text, False)
+                    if stopped: yield Token(0, cut[emitted:], "stop"); return
+                    out = text[emitted:max(emitted, len(text) - hold)] if s.stop else text[emitted:]
+                    emitted += len(out)
+                    if out: yield Token(0, out)
+                elif ev.type == "done":
+                    yield Token(0, text[emitted:], "length" if ev.result.finish_reason == "length" else "stop")
+        finally: events.close()   # a client that went away: the run stops and its batch slot goes back
 
     def chat(self, prompt_ids: list[int], s: Sampling, client_tools: bool) -> Iterator:
         for ev in self.reasoner.stream("", sampling=s, prompt=prompt_ids, run_tools=not client_tools):

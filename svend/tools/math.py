@@ -4,12 +4,58 @@
 
 # %% ../../nbs/31_math.ipynb #50e24edc
 from __future__ import annotations
+import re
 import sympy as sp
 from sympy.parsing.sympy_parser import (parse_expr, standard_transformations, implicit_multiplication_application,
                                         convert_xor)
 
 # %% auto #0
-__all__ = ['OPERATIONS', 'parse', 'symbolic_math', 'warm_up']
+__all__ = ['OPERATIONS', 'human_math', 'parse', 'symbolic_math', 'warm_up']
+
+# %% ../../nbs/31_math.ipynb #0f98c399
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾", "0123456789-+()")
+_UNICODE = {"−": "-", "–": "-", "×": "*", "·": "*", "⋅": "*", "∙": "*", "÷": "/", "π": "pi", "∞": "oo", "√": "sqrt",
+            "²": "**2", "³": "**3"}   # ² and ³ also stand alone; longer superscript runs are handled below
+_LATEX_WORDS = {r"\cdot": "*", r"\times": "*", r"\div": "/", r"\pi": "pi", r"\infty": "oo", r"\ln": "log",
+                r"\left": "", r"\right": "", r"\,": " ", r"\;": " ", r"\!": "", r"\quad": " ", r"\dfrac": r"\frac",
+                r"\tfrac": r"\frac"}
+
+def _braced(s: str, i: int) -> tuple[str, int]:
+    "The text inside the {...} group starting at s[i] (nesting respected) and the index after it."
+    depth, j = 0, i
+    while j < len(s):
+        depth += {"{": 1, "}": -1}.get(s[j], 0)
+        if depth == 0: return s[i + 1:j], j + 1
+        j += 1
+    raise ValueError("unbalanced braces in expression")
+
+def _latex(s: str) -> str:
+    for k, v in _LATEX_WORDS.items(): s = s.replace(k, v)
+    while (i := s.find(r"\frac")) >= 0:   # \frac{a}{b} -> ((a)/(b)), innermost groups rewritten by the loop
+        j = i + 5
+        while j < len(s) and s[j] == " ": j += 1
+        if j >= len(s) or s[j] != "{": raise ValueError(r"\frac needs {numerator}{denominator}")
+        num, j = _braced(s, j)
+        while j < len(s) and s[j] == " ": j += 1
+        if j >= len(s) or s[j] != "{": raise ValueError(r"\frac needs {numerator}{denominator}")
+        den, j = _braced(s, j)
+        s = s[:i] + f"(({num})/({den}))" + s[j:]
+    s = re.sub(r"\\sqrt\s*\{", "sqrt{", s)
+    s = re.sub(r"\\(sin|cos|tan|sec|csc|cot|arcsin|arccos|arctan|sinh|cosh|tanh|exp|log|sqrt)\b", r"\1", s)
+    return s.replace("{", "(").replace("}", ")")
+
+def human_math(text: str) -> str:
+    "Common human notation rewritten into what SymPy's parser reads (`x³ − 2·x` -> `x**3 - 2*x`)."
+    s = text.strip().strip("$").strip()
+    s = re.sub(r"[\s.?!,;:]+$", "", s)                              # the question's full stop is not mathematics
+    if "\\" in s or "{" in s: s = _latex(s)
+    s = re.sub(r"[⁰¹⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾²³]{2,}|[⁰¹⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾]",          # x⁻¹, x¹⁰ -> x**(-1), x**(10)
+               lambda m: f"**({m.group().translate(_SUPERSCRIPT)})", s)
+    for k, v in _UNICODE.items(): s = s.replace(k, v)
+    s = re.sub(r"\s+squared\b", "**2", s); s = re.sub(r"\s+cubed\b", "**3", s)
+    s = re.sub(r"\binfinity\b", "oo", s, flags=re.I)
+    s = re.sub(r"(?<![A-Za-z_])e\s*(\^|\*\*)", "E**", s)              # e^x is the exponential, not a symbol e
+    return s
 
 # %% ../../nbs/31_math.ipynb #100cab5e
 _TRANSFORMS = standard_transformations + (implicit_multiplication_application, convert_xor)
@@ -18,7 +64,7 @@ OPERATIONS = ("simplify", "expand", "factor", "diff", "integrate", "solve", "lim
 def parse(text: str):
     "A SymPy expression, or an equation `Eq(lhs, rhs)` for text with one '='."
     if not isinstance(text, str) or not text.strip(): raise ValueError("expression must be non-empty text")
-    text = text.replace("==", "=")
+    text = human_math(text).replace("==", "=")
     if text.count("=") == 1:
         lhs, rhs = text.split("=")
         return sp.Eq(parse_expr(lhs, transformations=_TRANSFORMS), parse_expr(rhs, transformations=_TRANSFORMS))
