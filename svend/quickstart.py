@@ -44,7 +44,7 @@ SEED_QUESTIONS = [("What is the derivative of x^3 + 2x?", "3*x**2 + 2", "chat"),
                   ("Solve: What is the derivative of x^3 + 2x?", "3*x**2 + 2", "completions")]
 
 # %% ../nbs/61_quickstart.ipynb #a4c3840f
-def seconds_per_step(preset: str, batch: int, seq: int, vocab: int, reps: int = 3) -> float:
+def seconds_per_step(preset: str, batch: int, seq: int, vocab: int, reps: int = 5) -> float:
     from svend.models.config import SvendConfig
     from svend.models.transformer import Svend
     torch.manual_seed(0)
@@ -56,9 +56,10 @@ def seconds_per_step(preset: str, batch: int, seq: int, vocab: int, reps: int = 
             loss = model(x, targets=x)
         loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
     step()   # warm up
-    t = time.perf_counter()
-    for _ in range(reps): step()
-    return (time.perf_counter() - t) / reps
+    times = []
+    for _ in range(reps):
+        t = time.perf_counter(); step(); times.append(time.perf_counter() - t)
+    return sorted(times)[len(times) // 2]   # the median: a step slowed by other work on the machine does not set the budget
 
 def steps_for(minutes: float, s_per_step: float, floor: int = 10) -> int:
     return max(floor, int(minutes * 60 / s_per_step))
@@ -98,24 +99,31 @@ def train_models(recipe: Recipe, out: Path, log=print) -> dict:
     from svend.training.trainer import TrainArgs, train
     data = str(out / "data" / "train.jsonl")
     sps = seconds_per_step("tiny", recipe.batch_size, recipe.seq_len, recipe.vocab_size)
-    steps, vsteps = steps_for(recipe.reasoner_minutes, sps), steps_for(recipe.verifier_minutes, sps * 1.1)
+    # a real step costs about a tenth more than the bare timed one (data, logging; measured 1.28 s against 1.14 s)
+    steps, vsteps = steps_for(recipe.reasoner_minutes, sps * 1.1), steps_for(recipe.verifier_minutes, sps * 1.1)
     log(f"this machine: {sps:.2f} s per step of {recipe.batch_size} x {recipe.seq_len} tokens -> reasoner {steps} steps, verifier {vsteps}")
-    common = dict(model_size="tiny", data=[data], epochs=100, batch_size=recipe.batch_size, grad_accum=1,
+    common = dict(model_size="tiny", epochs=100, batch_size=recipe.batch_size, grad_accum=1,
                   max_seq_len=recipe.seq_len, save_steps=10**9, no_wandb=True, seed=recipe.seed, keep_checkpoints=1)
+    # the verifier sees about two traces per sequence it trains on (clean + corrupted): corrupting all the
+    # training data would spend a minute or more on traces it never reads
+    vdata = out / "data" / "train_verifier.jsonl"
+    lines = (out / "data" / "train.jsonl").read_text().splitlines()
+    vdata.write_text("\n".join(lines[:vsteps * recipe.batch_size * 2]) + "\n")
     runs = {}
-    for name, args in (("reasoner", TrainArgs(**common, output_dir=str(out / "runs" / "reasoner"), lr=recipe.lr, max_steps=steps,
+    for name, args in (("reasoner", TrainArgs(**common, data=[data], output_dir=str(out / "runs" / "reasoner"), lr=recipe.lr, max_steps=steps,
                                                 log_steps=max(1, steps // 40),
                                                 vocab_size=recipe.vocab_size)),
                        ("verifier", TrainArgs(**common, output_dir=str(out / "runs" / "verifier"), lr=recipe.verifier_lr, max_steps=vsteps,
                                                 log_steps=max(1, vsteps // 40),
-                                                task="verifier", init_from=str(out / "runs" / "reasoner" / "final")))):
+                                                task="verifier", init_from=str(out / "runs" / "reasoner" / "final"),
+                                                data=[str(vdata)]))):
         run_dir = Path(args.output_dir)
         if run_dir.exists(): shutil.rmtree(run_dir)   # a fresh run (an interrupted quickstart starts the stage again)
         log(f"training the {name} ({args.max_steps} steps, about {getattr(recipe, name + '_minutes'):g} min)")
         t = time.perf_counter()
         train(args, log=log)
         runs[name] = {**run_summary(run_dir, time.perf_counter() - t),
-                      "command": f"svend_train --model-size tiny --data {data} --max-steps {args.max_steps} --lr {args.lr} "
+                      "command": f"svend_train --model-size tiny --data {args.data[0]} --max-steps {args.max_steps} --lr {args.lr} "
                                  f"--batch-size {args.batch_size} --grad-accum 1 --max-seq-len {args.max_seq_len} --no-wandb"
                                  + (f" --task verifier --init-from {args.init_from}" if name == "verifier" else f" --vocab-size {recipe.vocab_size}")
                                  + f" --output-dir {args.output_dir}"}
@@ -189,7 +197,9 @@ def _rate_row(name: str, g: dict) -> str:
             f"{_pct(g['correct_call_rate'])} | {_pct(g['answer_accuracy'])} |")
 
 def _calls(calls) -> str:
-    return "; ".join(f"`{n}({json.dumps(a, ensure_ascii=False)[:70]})` → `{str(res).strip()[:40]}`" for n, a, res in calls) or "no tool call"
+    cell = lambda x: str(x).replace("\n", " ").replace("|", "/").replace("`", "'")   # one Markdown table cell
+    return "; ".join(f"`{n}({cell(json.dumps(a, ensure_ascii=False)[:70])})` → `{cell(str(res).strip()[:40])}`"
+                     for n, a, res in calls) or "no tool call"
 
 def write_report(results: dict, recipe: Recipe, out: Path) -> Path:
     ev = results["eval"]
@@ -203,7 +213,7 @@ def write_report(results: dict, recipe: Recipe, out: Path) -> Path:
         L.append(f"| {c['criterion']} | {c['shown']} | {c['target']} | {verdict} |")
     L += ["", "## The seed's questions", "", "| question | route | answer | right | tool calls |", "|---|---|---|---|---|"]
     for s in ev.get("seeds", []):
-        L.append(f"| {s['question']} | {s['route']} | {str(s['answer']).replace('|', '/')} | {'yes' if s['correct'] else '**no**'} | "
+        L.append(f"| {s['question']} | {s['route']} | {str(s['answer']).replace('|', '/').replace(chr(10), ' ')} | {'yes' if s['correct'] else '**no**'} | "
                  f"{_calls(s['tool_calls'])} |")
     held = ", ".join(f"{k} {n}" for k, n in d.get("held_out_rules", {}).items() if not k.endswith(":*"))
     L += ["", "## Model and data", "",

@@ -137,7 +137,7 @@ def random_function(rng: random.Random, v: str = "x", integrable: bool = False) 
     tan, log, sqrt, atan, products and quotients) of simple arguments, and a constant now and then. Varied enough
     that a model has to copy the expression, not recall it."""
     x = sp.Symbol(v)
-    e = sum(_term(rng, x, integrable) for _ in range(rng.choices([1, 2, 3], weights=[4, 4, 2])[0]))
+    e = sum(_term(rng, x, integrable) for _ in range(rng.choices([1, 2, 3], weights=[6, 4, 1])[0]))
     if rng.random() < 0.3: e += rng.choice([1, 2, 3, 5, 7, 10, -1, -4])
     return str(e) if e.free_symbols == {x} else random_function(rng, v, integrable)
 

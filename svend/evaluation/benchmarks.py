@@ -191,11 +191,12 @@ def markdown_summary(res: dict) -> str:
 BENCHMARKS = ("gsm8k", "math", "humaneval", "tools", "verifier")
 
 def tool_problems(path=None, limit: int = 100, seed: int = 7, strict: bool = False, log=print) -> list[dict]:
-    "Held-out procedural problems: from `path`, or freshly generated with held-in and held-out phrasings."
-    from svend.data.synthetic import generate, default_holdout, split_by_template
+    """Procedural problems: from `path`, or freshly generated: half held-in (grammar rules seen in training), half
+    held-out (each question uses one held-out grammar rule)."""
+    from svend.data.synthetic import generate
     if path: return load_jsonl(path, strict=strict, log=log)[0][:limit]
-    recs, _ = generate(max(400, 4 * limit), seed=seed, progress=False)
-    held_in, held_out = split_by_template(recs, default_holdout(recs))
+    held_in, _ = generate(limit - limit // 2, seed=seed, progress=False)
+    held_out, _ = generate(limit // 2, seed=seed, progress=False, split="heldout")
     for r in held_in: r["meta"]["phrasing"] = "held-in"
     for r in held_out: r["meta"]["phrasing"] = "held-out"
     return held_in[:limit - limit // 2] + held_out[:limit // 2]

@@ -12,7 +12,7 @@ from ..reasoning.search import answers_match, run_search
 # %% auto #0
 __all__ = ['answers_equivalent', 'tool_use_eval', 'search_eval']
 
-# %% ../../nbs/60_eval_tools.ipynb #a9addafd
+# %% ../../nbs/60_eval_tools.ipynb #21ed96ca
 _SAFE_TEXT = re.compile(r"^[0-9A-Za-z+\-*/^().,=× −√π²³⁰¹⁴⁵⁶⁷⁸⁹⁻]+$")
 _SAFE_NAMES = {"sin", "cos", "tan", "exp", "log", "ln", "sqrt", "pi", "oo", "asin", "acos", "atan", "sinh", "cosh", "tanh"}
 

@@ -259,7 +259,7 @@ def toy_tool_model(seed: int = 0, steps: int = 150):
     model.train_loss = loss.item()
     return model.eval(), tok
 
-# %% ../../nbs/41_orchestrator.ipynb #e2739c31
+# %% ../../nbs/41_orchestrator.ipynb #4ff21368
 def complete_text(self: Reasoner, text: str, allow_tools: bool = True, **kw) -> ReasoningResult:
     "Continue bare `text` (no chat roles, as `/v1/completions` sends it), running tool calls; the structured result."
     result = None

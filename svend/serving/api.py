@@ -309,19 +309,22 @@ class PyTorchBackend:
         exactly `max_tokens` tokens) it is the engine's plain continuation, no tool loop."""
         if s.stop_ids == []: yield from self.engine.stream(prompt_ids, s); return
         events = self.reasoner.stream("", sampling=s, prompt=prompt_ids, raw=True)
-        text, emitted = "", 0
+        text, emitted, pending = "", 0, None   # pending: the last piece, held so the final one carries finish_reason
         hold = max((len(x) for x in s.stop), default=1) - 1   # a stop string may be cut across deltas
         try:
             for ev in events:
                 if ev.type == "raw":
                     text += ev.text
                     cut, stopped = _cut_at_stop(text, s.stop) if s.stop else (text, False)
-                    if stopped: yield Token(0, cut[emitted:], "stop"); return
+                    if stopped: yield Token(0, (pending.text if pending else "") + cut[emitted:], "stop"); return
                     out = text[emitted:max(emitted, len(text) - hold)] if s.stop else text[emitted:]
                     emitted += len(out)
-                    if out: yield Token(0, out)
+                    if out:
+                        if pending: yield pending
+                        pending = Token(0, out)
                 elif ev.type == "done":
-                    yield Token(0, text[emitted:], "length" if ev.result.finish_reason == "length" else "stop")
+                    yield Token(0, (pending.text if pending else "") + text[emitted:],
+                                "length" if ev.result.finish_reason == "length" else "stop")
         finally: events.close()   # a client that went away: the run stops and its batch slot goes back
 
     def chat(self, prompt_ids: list[int], s: Sampling, client_tools: bool) -> Iterator:
