@@ -10,9 +10,9 @@ from typing import Iterable
 import sentencepiece as spm
 
 # %% auto #0
-__all__ = ['SPECIAL_TOKENS', 'TOKENIZER_FILE', 'IGNORE_INDEX', 'ARG_ALIASES', 'train_tokenizer', 'SvendTokenizer',
-           'sample_corpus', 'tokenizer_save', 'tokenizer_load', 'normalize_record', 'render_messages', 'render',
-           'training_targets', 'parse']
+__all__ = ['SPECIAL_TOKENS', 'TOKENIZER_FILE', 'IGNORE_INDEX', 'HF_TOKENIZER_FILE', 'ARG_ALIASES', 'train_tokenizer',
+           'SvendTokenizer', 'sample_corpus', 'tokenizer_file_in', 'tokenizer_save', 'tokenizer_load',
+           'normalize_record', 'render_messages', 'render', 'training_targets', 'parse']
 
 # %% ../../nbs/10_tokenizer.ipynb #2fd8fccd
 SPECIAL_TOKENS = ["<|bos|>", "<|eos|>", "<|pad|>",
@@ -59,10 +59,44 @@ def train_tokenizer(texts: Iterable[str], vocab_size: int = 32000, max_sentences
 # %% ../../nbs/10_tokenizer.ipynb #4c45a289
 _META = "\u2581"   # SentencePiece's whitespace marker
 
+def _byte_decoder() -> dict[str, int]:
+    "GPT-2's byte-level alphabet, reversed: the printable character that stands for each byte -> the byte."
+    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    cs, n = bs[:], 0
+    for b in range(256):
+        if b not in bs: bs.append(b); cs.append(256 + n); n += 1
+    return {chr(c): b for b, c in zip(bs, cs)}
+
+def _decoder_kinds(d: dict | None) -> set[str]:
+    "The decoder types in a tokenizer.json decoder (a Sequence counts as its parts)."
+    if not d: return set()
+    if d.get("type") == "Sequence": return set().union(*(_decoder_kinds(x) for x in d.get("decoders", [])))
+    return {d.get("type")}
+
+def _no_prefix_space(j: dict) -> dict:
+    "A SentencePiece-style tokenizer.json that does not prepend ▁ to the text: Svend encodes pieces of text."
+    n = j.get("normalizer")
+    if n and n.get("type") == "Sequence":
+        n["normalizers"] = [x for x in n["normalizers"] if x.get("type") != "Prepend"]
+    elif n and n.get("type") == "Prepend": j["normalizer"] = None
+    for p in [j.get("pre_tokenizer") or {}] + (j.get("pre_tokenizer") or {}).get("pretokenizers", []):
+        if p.get("type") == "Metaspace": p["prepend_scheme"], p["add_prefix_space"] = "never", False
+    return j
+
 class SvendTokenizer:
-    "SentencePiece BPE with Svend's special tokens. Build with `train_tokenizer` or `SvendTokenizer.load`."
-    def __init__(self, model_proto: bytes):
-        self.model_proto = model_proto
+    """Svend's special tokens over one of two tokenizers: Svend's own SentencePiece BPE (`model_proto`, from
+    `train_tokenizer`), or a pretrained model's Hugging Face `tokenizer.json` (`hf_json`), to which the specials
+    are added as new ids after its vocabulary. Build with `train_tokenizer` or `SvendTokenizer.load`."""
+    def __init__(self, model_proto: bytes | None = None, *, hf_json: str | None = None):
+        if (model_proto is None) == (hf_json is None): raise ValueError("give exactly one of model_proto and hf_json")
+        self.model_proto, self.sp, self.hf = model_proto, None, None
+        if model_proto is not None: self._init_sentencepiece(model_proto)
+        else: self._init_hf(hf_json)
+        self.special_ids = frozenset(self.special.values())
+        self.id_to_special = {i: t for t, i in self.special.items()}
+        self.bos_id, self.eos_id, self.pad_id = self.special["<|bos|>"], self.special["<|eos|>"], self.special["<|pad|>"]
+
+    def _init_sentencepiece(self, model_proto: bytes):
         self.sp = spm.SentencePieceProcessor(model_proto=model_proto)
         n = self.sp.get_piece_size()
         self.special = {}
@@ -70,24 +104,51 @@ class SvendTokenizer:
             if i >= n or self.sp.id_to_piece(i) != tok or not self.sp.is_control(i):
                 raise ValueError(f"not a Svend tokenizer: id {i} should be the control token {tok}")
             self.special[tok] = i
-        self.special_ids = frozenset(self.special.values())
-        self.id_to_special = {i: t for t, i in self.special.items()}
-        self.bos_id, self.eos_id, self.pad_id = self.special["<|bos|>"], self.special["<|eos|>"], self.special["<|pad|>"]
         self._meta_bytes = [self.sp.piece_to_id(f"<0x{b:02X}>") for b in _META.encode()]
         # bytes each id decodes to (specials: their text; `skip_special` drops them)
         self._bytes = []
         for i in range(n):
             piece = self.sp.id_to_piece(i)
             if self.sp.is_byte(i): b = bytes([int(piece[3:5], 16)])
-            elif i in self.id_to_special: b = piece.encode()
+            elif i in self.special.values(): b = piece.encode()
             elif self.sp.is_unknown(i): b = "\ufffd".encode()
             else: b = piece.replace(_META, " ").encode()
+            self._bytes.append(b)
+
+    def _init_hf(self, hf_json: str):
+        from tokenizers import Tokenizer, AddedToken
+        j = json.loads(hf_json)
+        if (j.get("model") or {}).get("type") != "BPE":
+            raise ValueError(f"only BPE tokenizers are supported, this one is {(j.get('model') or {}).get('type')!r}")
+        kinds = _decoder_kinds(j.get("decoder"))
+        if "ByteLevel" in kinds: self.kind = "byte_level"          # GPT-2, Llama 3, SmolLM, Qwen
+        elif "ByteFallback" in kinds or "Metaspace" in kinds: self.kind = "sentencepiece"   # Llama 2, TinyLlama
+        else: raise ValueError(f"unsupported tokenizer decoder {sorted(kinds)}: expected byte-level or SentencePiece-style BPE")
+        if self.kind == "sentencepiece": j = _no_prefix_space(j)
+        if j.get("normalizer") and self.kind == "byte_level":   # e.g. NFC: text would not come back as it went in
+            raise ValueError(f"tokenizer has a normalizer ({j['normalizer'].get('type')}): round trips would not be exact")
+        self.hf = Tokenizer.from_str(json.dumps(j))
+        self.hf.add_special_tokens([AddedToken(t, special=True, normalized=False) for t in SPECIAL_TOKENS])
+        self.hf.encode_special_tokens = True   # text that spells a special token is encoded as text: unforgeable
+        self.special = {t: self.hf.token_to_id(t) for t in SPECIAL_TOKENS}
+        self._meta_bytes = None
+        n = self.hf.get_vocab_size(with_added_tokens=True)
+        pieces = {i: p for p, i in self.hf.get_vocab(with_added_tokens=True).items()}
+        added = {i for i, t in self.hf.get_added_tokens_decoder().items()}
+        dec, self._bytes = _byte_decoder(), []
+        for i in range(n):
+            p = pieces.get(i)
+            if p is None: b = b""   # a hole in the id space: decodes to nothing
+            elif i in added: b = p.encode()   # <|im_start|>, Svend's specials: their text
+            elif self.kind == "byte_level": b = bytes(dec[c] for c in p) if all(c in dec for c in p) else p.encode()
+            elif re.fullmatch(r"<0x[0-9A-Fa-f]{2}>", p): b = bytes([int(p[3:5], 16)])
+            else: b = p.replace(_META, " ").encode()
             self._bytes.append(b)
 
     @property
     def vocab_size(self) -> int: return len(self._bytes)
 
-    def __repr__(self): return f"SvendTokenizer(vocab_size={self.vocab_size})"
+    def __repr__(self): return f"SvendTokenizer(vocab_size={self.vocab_size}{', pretrained' if self.hf else ''})"
 
     def token_id(self, special: str) -> int:
         "The id of a special token, e.g. `tok.token_id('<|step|>')`."
@@ -96,6 +157,7 @@ class SvendTokenizer:
 
     def encode(self, text: str) -> list[int]:
         "Token ids of ordinary text. Never produces a special token, whatever the text contains."
+        if self.hf is not None: return self.hf.encode(text, add_special_tokens=False).ids
         if _META not in text: return self.sp.encode(text)
         ids = []
         for i, part in enumerate(text.split(_META)):
@@ -126,21 +188,36 @@ def sample_corpus(n: int = 400, seed: int = 0) -> list[str]:
     return out
 
 # %% ../../nbs/10_tokenizer.ipynb #6fbeb84b
+HF_TOKENIZER_FILE = "tokenizer.json"   # a pretrained model's tokenizer, with Svend's specials added
+
+def tokenizer_file_in(d) -> Path | None:
+    "The tokenizer file in directory `d`: Svend's `tokenizer.model`, else a Hugging Face `tokenizer.json`, else None."
+    d = Path(d)
+    return next((d / f for f in (TOKENIZER_FILE, HF_TOKENIZER_FILE) if (d / f).is_file()), None)
+
 def _tokenizer_file(path) -> Path:
     path = Path(path)
-    return path / TOKENIZER_FILE if path.is_dir() or not path.suffix else path
+    if path.is_dir() or not path.suffix: return tokenizer_file_in(path) or path / TOKENIZER_FILE
+    return path
 
 def tokenizer_save(self: SvendTokenizer, path) -> Path:
-    "Write `tokenizer.model` (a directory gets the file inside it)."
-    f = _tokenizer_file(path)
+    "Write `tokenizer.model` (or, over a pretrained tokenizer, `tokenizer.json`); a directory gets the file inside it."
+    path = Path(path)
+    name = TOKENIZER_FILE if self.hf is None else HF_TOKENIZER_FILE
+    f = path / name if path.is_dir() or not path.suffix else path
     f.parent.mkdir(parents=True, exist_ok=True)
-    f.write_bytes(self.model_proto)
+    if self.hf is None: f.write_bytes(self.model_proto)
+    else: f.write_text(self.hf.to_str())
     return f
 
 def tokenizer_load(path) -> SvendTokenizer:
-    "Load a tokenizer saved by `save` (a `tokenizer.model` file or a directory holding one)."
+    """Load a tokenizer saved by `save`: a `tokenizer.model` or `tokenizer.json` file, or a directory holding one.
+    A pretrained model's own `tokenizer.json` loads too: Svend's special tokens are added to it."""
     f = _tokenizer_file(path)
     if not f.exists(): raise FileNotFoundError(f"no tokenizer at {f}")
+    if f.suffix == ".json":
+        try: return SvendTokenizer(hf_json=f.read_text())
+        except Exception as e: raise ValueError(f"{f} is not a usable Hugging Face tokenizer: {e}") from None
     try: return SvendTokenizer(f.read_bytes())
     except RuntimeError as e: raise ValueError(f"{f} is not a SentencePiece model: {e}") from None
 
