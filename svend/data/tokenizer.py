@@ -384,9 +384,10 @@ def parse(self: SvendTokenizer, x) -> dict:
         elif s == "<|tool_call|>":
             if step is None: step = {"step": len(out["reasoning"]) + 1, "content": ""}; out["reasoning"].append(step)
             step["tool_call"], step["_args"], field = {"name": "", "args": None}, "", None
-        elif s == "<|tool_name|>" and step is not None and "tool_call" in step: field = "name"
-        elif s == "<|tool_args|>" and step is not None and "tool_call" in step: field = "args"
-        elif s == "<|/tool_call|>" and step is not None and "tool_call" in step:
+        # a call is open from <|tool_call|> to <|/tool_call|> ("_args" collects its arguments); markers outside one are ignored
+        elif s == "<|tool_name|>" and step is not None and "_args" in step: field = "name"
+        elif s == "<|tool_args|>" and step is not None and "_args" in step: field = "args"
+        elif s == "<|/tool_call|>" and step is not None and "_args" in step:
             raw = step.pop("_args")
             try:
                 args = json.loads(raw)

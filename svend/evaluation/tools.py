@@ -127,14 +127,32 @@ def _aggregate(rows: list[dict], examples: int, max_misses: int) -> dict:
     return out
 
 def tool_use_eval(reasoner, records: list[dict], phrasing: str | None = None, examples: int = 5, progress: bool = True,
-                  max_misses: int = 40, workers: int = 1, max_tokens: int = 400) -> dict:
+                  max_misses: int = 40, workers: int = 1, max_tokens: int = 400, batch: int = 1) -> dict:
     """Run the reasoner (greedy, one sample, tools on) on each record's question and score its tool calls and
     answer against the record. `phrasing` labels every record ("held-in"/"held-out") unless a record's
     `meta.phrasing` says otherwise. `reasoner` is a `Reasoner` or a model directory; with a directory and
     `workers` > 1 the problems are shared among that many one-thread processes (a small model decoding one
-    sequence keeps one core busy, not two). Seconds per problem are then those of a one-thread process."""
+    sequence keeps one core busy, not two). Seconds per problem are then those of a one-thread process.
+    `batch` > 1 instead runs that many problems at once in threads whose decoders share forward passes
+    (`svend.inference.batching`): what a model of 100M parameters or more needs on a CPU, where one sequence
+    at a time leaves the cores waiting on memory."""
     from tqdm.auto import tqdm
-    if isinstance(reasoner, (str, Path)) and workers > 1:
+    if batch > 1:
+        from concurrent.futures import ThreadPoolExecutor
+        from svend.reasoning.orchestrator import Reasoner
+        from svend.inference.engine import Engine
+        from svend.inference.batching import Batcher
+        if isinstance(reasoner, (str, Path)): reasoner = Reasoner.from_pretrained(reasoner, max_tokens=max_tokens)
+        model = reasoner.engine.model
+        batcher = Batcher(model, slots=batch, max_len=min(model.cfg.max_seq_len, 2048))
+        shared = Reasoner(Engine(model, reasoner.tok, batcher=batcher), registry=reasoner.registry,
+                          max_tokens=reasoner.max_tokens, max_tool_calls=reasoner.max_tool_calls, system=reasoner.system)
+        try:
+            with ThreadPoolExecutor(batch) as ex:
+                rows = list(tqdm(ex.map(lambda r: _row(shared, r, phrasing), records), total=len(records),
+                                 desc="tool use", disable=not progress))
+        finally: batcher.stop()
+    elif isinstance(reasoner, (str, Path)) and workers > 1:
         import multiprocessing as mp
         chunks = [records[i:i + 8] for i in range(0, len(records), 8)]
         rows, bar = [], tqdm(total=len(records), desc="tool use", disable=not progress)

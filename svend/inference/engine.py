@@ -12,7 +12,7 @@ import torch
 from torch import Tensor, nn
 from ..models.config import SvendConfig
 from ..models.transformer import Svend, KVCache, make_cache
-from ..data.tokenizer import SvendTokenizer
+from ..data.tokenizer import SvendTokenizer, tokenizer_file_in
 from ..data.cli import UserError
 from ..models.hf import check_model_dir
 from ..tools.sandbox import check_cancelled
@@ -274,9 +274,9 @@ def model_files(path, head: str | None = None) -> tuple[Path, Path]:
         if got in _HEADS and got != head:
             raise UserError(f"{path} is {_HEADS[got]}, not {_HEADS[head]}"
                             + (" (pass it as the verifier: --verifier-path / --verifier)" if got == "score" else ""))
-    tok_file = next((p for p in (d, d.parent, d.parent.parent) if (p / "tokenizer.model").exists()), None)
-    if tok_file is None: raise UserError(f"no tokenizer.model in or beside {d}: copy the one trained with this model")
-    tok_file = tok_file / "tokenizer.model"
+    tok_file = next((f for p in (d, d.parent, d.parent.parent) if (f := tokenizer_file_in(p))), None)
+    if tok_file is None:
+        raise UserError(f"no tokenizer.model (or tokenizer.json) in or beside {d}: copy the one trained with this model")
     return d, tok_file
 
 def load_model(path, dtype: torch.dtype = torch.float32, quantize: str | None = None,

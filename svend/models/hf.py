@@ -121,6 +121,7 @@ def _bpe_merges(vocab: dict[str, int], skip: set[str]) -> list[tuple[str, str]]:
 
 def hf_tokenizer_json(tok: SvendTokenizer) -> str:
     "The `tokenizer.json` text equivalent to `tok` (for transformers' fast tokenizers and vLLM)."
+    if tok.hf is not None: return tok.hf.to_str()   # a pretrained model's tokenizer: already one, specials included
     from tokenizers import Tokenizer, AddedToken, models, normalizers, decoders
     sp = tok.sp
     vocab = {sp.id_to_piece(i): i for i in range(tok.vocab_size)}
@@ -132,8 +133,9 @@ def hf_tokenizer_json(tok: SvendTokenizer) -> str:
     return t.to_str()
 
 def hf_tokenizer_config(tok: SvendTokenizer) -> dict:
+    unk = {"unk_token": "<unk>"} if tok.hf is None else {}   # a byte-level tokenizer has no unknown token
     return {"tokenizer_class": "PreTrainedTokenizerFast", "bos_token": "<|bos|>", "eos_token": "<|eos|>",
-            "pad_token": "<|pad|>", "unk_token": "<unk>", "add_bos_token": False, "add_eos_token": False,
+            "pad_token": "<|pad|>", **unk, "add_bos_token": False, "add_eos_token": False,
             "clean_up_tokenization_spaces": False, "model_max_length": 1 << 30, "chat_template": CHAT_TEMPLATE}
 
 # %% ../../nbs/02_hf.ipynb #a046b70e
@@ -154,7 +156,8 @@ def export_llama(model: Svend, path, tokenizer: SvendTokenizer | None = None, dt
         (path / "tokenizer.json").write_text(hf_tokenizer_json(tokenizer))
         (path / "tokenizer_config.json").write_text(json.dumps(hf_tokenizer_config(tokenizer), indent=2) + "\n")
         (path / "special_tokens_map.json").write_text(json.dumps(
-            {"bos_token": "<|bos|>", "eos_token": "<|eos|>", "pad_token": "<|pad|>", "unk_token": "<unk>"}, indent=2) + "\n")
+            {"bos_token": "<|bos|>", "eos_token": "<|eos|>", "pad_token": "<|pad|>",
+             **({"unk_token": "<unk>"} if tokenizer.hf is None else {})}, indent=2) + "\n")
     return path
 
 def _load_weights(path: Path) -> dict[str, Tensor]:
@@ -261,7 +264,7 @@ def model_dir_problem(d) -> str | None:
     "Why directory `d` (Svend checkpoint or Llama format) cannot be loaded, or None. Reads headers, not weights."
     d = Path(d)
     if not d.is_dir(): return f"{d} is not a directory"
-    if p := manifest_problem(d, {"model.safetensors", "svend_config.json", "config.json", "tokenizer.model"}): return p
+    if p := manifest_problem(d, {"model.safetensors", "svend_config.json", "config.json", "tokenizer.model", "tokenizer.json"}): return p
     if p := _config_problem(d): return p
     single, index = d / "model.safetensors", d / "model.safetensors.index.json"
     if single.exists(): return safetensors_problem(single)

@@ -819,7 +819,7 @@ class VLLMBackend(PyTorchBackend):
         cfg = json.loads((export_dir / "config.json").read_text())
         ctx = max_context or cfg["max_position_embeddings"]
         llm = vllm.LLM(model=str(export_dir), tokenizer=str(export_dir), dtype="bfloat16", max_model_len=ctx)
-        tok = SvendTokenizer.load(export_dir / "tokenizer.model")
+        tok = SvendTokenizer.load(export_dir)   # tokenizer.model, or a pretrained model's tokenizer.json
         verifier = None
         if verifier_path is not None:
             from svend.reasoning.verifier import Verifier
@@ -834,9 +834,13 @@ def svend_home() -> Path:
     return Path(os.environ.get("SVEND_HOME") or Path.home() / ".cache" / "svend").expanduser()
 
 def default_model_paths(log=print) -> tuple[Path, Path | None]:
-    "The quickstart's reasoner and verifier in the cache; trained first (with a message and progress bars) if missing."
+    """The default reasoner and verifier: those of `svend_quickstart --base smollm2-135m` if it has been run (a
+    pretrained model fine-tuned: it reads questions far better), else the from-scratch quickstart's, trained first
+    (with a message and progress bars) if missing: that one needs nothing but this machine."""
     from svend.quickstart import ensure_default_model
-    root = ensure_default_model(log=log)
+    fine_tuned = svend_home() / "quickstart-smollm2-135m"
+    if (fine_tuned / "reasoner" / "model.safetensors").exists(): root = fine_tuned
+    else: root = ensure_default_model(log=log)
     return root / "reasoner", (root / "verifier" if (root / "verifier").exists() else None)
 
 def build_backend(model_path=None, verifier_path=None, backend: str = "pytorch", quantize: str = "none",

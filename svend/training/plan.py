@@ -10,8 +10,9 @@ from ..models.config import SvendConfig, PRESETS
 from ..data.cli import ArgumentParser, cli, positive_int, positive_float
 
 # %% auto #0
-__all__ = ['GIB', 'GPUS', 'HBM', 'activation_bytes_per_token_layer', 'Plan', 'block_params', 'breakdown', 'train_flops_per_token',
-           'train_flags', 'launch_command', 'plan_training', 'verdict', 'format_plan', 'plan_serving', 'main']
+__all__ = ['GIB', 'GPUS', 'HBM', 'activation_bytes_per_token_layer', 'Plan', 'block_params', 'lora_params', 'trainable_params',
+           'breakdown', 'train_flops_per_token', 'train_flags', 'launch_command', 'plan_training', 'verdict',
+           'trainable_params_of', 'format_plan', 'plan_serving', 'main']
 
 # %% ../../nbs/22_plan.ipynb #b9144e5a
 GIB = 2**30
@@ -35,23 +36,36 @@ class Plan:
     bf16: bool = True
     gpu: bool = True
     gpus: int = 1                       # > 1: FSDP shards weights, gradients and optimizer states over this many
+    lora_rank: int = 0                  # > 0: LoRA adapters (svend.training.lora): only they and the embeddings train
+    init_from: str | None = None        # a pretrained model to fine-tune (its name replaces --model-size in the command)
 
 def block_params(cfg: SvendConfig) -> int:
     "Parameters of one transformer block (attention, SwiGLU, two norms)."
     qkv = cfg.dim * (cfg.n_heads + 2 * cfg.n_kv_heads) * cfg.head_dim
     return qkv + cfg.n_heads * cfg.head_dim * cfg.dim + 3 * cfg.dim * cfg.ffn_dim + 2 * cfg.dim
 
+def lora_params(cfg: SvendConfig, rank: int) -> int:
+    "Parameters of rank-`rank` LoRA adapters on every block's wqkv, wo, w13 and w2."
+    d, q, kv = cfg.dim, cfg.n_heads * cfg.head_dim, cfg.n_kv_heads * cfg.head_dim
+    return rank * cfg.n_layers * ((d + q + 2 * kv) + (q + d) + (d + 2 * cfg.ffn_dim) + (cfg.ffn_dim + d))
+
+def trainable_params(cfg: SvendConfig, plan: Plan) -> int:
+    "Parameters that get gradients and optimizer states: all of them, or with LoRA the adapters and the embeddings."
+    if not plan.lora_rank: return plan.params
+    return lora_params(cfg, plan.lora_rank) + cfg.vocab_size * cfg.dim * (1 if cfg.tie_embeddings else 2)
+
 def breakdown(cfg: SvendConfig, plan: Plan) -> dict[str, float]:
     "Bytes per component of a training step's peak memory."
-    n = plan.params
+    n = plan.params + (lora_params(cfg, plan.lora_rank) if plan.lora_rank else 0)
+    t = trainable_params(cfg, plan)
     tokens = plan.micro_batch * plan.seq_len
     per_layer = activation_bytes_per_token_layer(cfg, plan.bf16) * tokens
     largest = max(cfg.vocab_size * cfg.dim, cfg.dim * 2 * cfg.ffn_dim, cfg.dim * (cfg.n_heads + 2 * cfg.n_kv_heads) * cfg.head_dim)
     chunk = min(tokens, max(256, 2**24 // cfg.vocab_size))
     shards = plan.gpus
     out = {"weights (fp32)": 4 * n / shards,
-           "gradients (fp32)": 4 * largest if plan.step_in_backward else 4 * n / shards,
-           f"optimizer ({plan.optimizer})": (8 if plan.optimizer == "adamw" else 2) * n / shards,
+           "gradients (fp32)": 4 * min(largest, t) if plan.step_in_backward else 4 * t / shards,
+           f"optimizer ({plan.optimizer})": (8 if plan.optimizer == "adamw" else 2) * t / shards,
            "activations": (4 * cfg.dim * tokens * cfg.n_layers + per_layer) if plan.checkpointing else per_layer * cfg.n_layers,
            "backward working set": per_layer,
            "loss (logit chunk + output grad)": 2 * 4 * chunk * cfg.vocab_size + 4 * cfg.vocab_size * cfg.dim}
@@ -67,11 +81,12 @@ def train_flops_per_token(cfg: SvendConfig, seq_len: int) -> float:
 
 def train_flags(p: Plan) -> list[str]:
     "The `svend_train` flags that run the setting `p` (the launcher for several GPUs is `launch_command`'s)."
-    flags = ["--model-size", p.preset, "--batch-size", str(p.micro_batch), "--max-seq-len", str(p.seq_len)]
+    flags = (["--init-from", p.init_from] if p.init_from else ["--model-size", p.preset]) + ["--batch-size", str(p.micro_batch), "--max-seq-len", str(p.seq_len)]
     if p.checkpointing: flags.append("--gradient-checkpointing")
     if p.optimizer != "adamw": flags += ["--optimizer", p.optimizer]
     if p.step_in_backward: flags += ["--step-in-backward", "--grad-clip", "0", "--grad-accum", "1"]
     if p.gpus > 1: flags.append("--fsdp")
+    if p.lora_rank: flags += ["--lora-rank", str(p.lora_rank)]
     return flags
 
 def launch_command(p: Plan) -> str:
@@ -81,18 +96,19 @@ def launch_command(p: Plan) -> str:
 
 def plan_training(preset: str, gpu_memory_gb: float, micro_batch: int = 4, seq_len: int = 4096, peak_flops: float | None = None,
                   mfu: float = 0.4, tokens: float | None = None, price_per_hour: float | None = None,
-                  cfg: SvendConfig | None = None, max_gpus: int = 8) -> dict:
-    "The first setting that fits `gpu_memory_gb`, its memory breakdown, the command that runs it, speed and cost."
+                  cfg: SvendConfig | None = None, max_gpus: int = 8, lora_rank: int = 0, init_from: str | None = None) -> dict:
+    """The first setting that fits `gpu_memory_gb`, its memory breakdown, the command that runs it, speed and cost.
+    `cfg`: a model that is not a preset (e.g. `svend.models.pretrained.pretrained_config`); `lora_rank`: plan LoRA."""
     cfg = cfg or SvendConfig.from_preset(preset)
     seq_len = min(seq_len, cfg.max_seq_len)
     n = cfg.num_params()
-    base = Plan(preset, n, micro_batch, seq_len)
+    base = Plan(preset, n, micro_batch, seq_len, lora_rank=lora_rank, init_from=init_from)
     saving = replace(base, checkpointing=True, optimizer="adamw8bit", step_in_backward=True)
     tries = [("as requested", base), ("+ gradient checkpointing", replace(base, checkpointing=True)),
              ("+ 8-bit AdamW", replace(base, checkpointing=True, optimizer="adamw8bit")),
              ("+ optimizer step in backward", saving), ("+ micro-batch 1", replace(saving, micro_batch=1))]
     # beyond one GPU: FSDP shards the states (with AdamW: the step in backward and 8-bit states are single-GPU only)
-    gpus = 2
+    gpus = 2 if not lora_rank else max_gpus + 1   # (LoRA under FSDP is not supported yet)
     while gpus <= max_gpus:
         for mb in dict.fromkeys((micro_batch, 1)):
             tries.append((f"FSDP over {gpus} GPUs" + (", micro-batch 1" if mb == 1 and micro_batch != 1 else ""),
@@ -107,9 +123,12 @@ def plan_training(preset: str, gpu_memory_gb: float, micro_batch: int = 4, seq_l
                         "flags": train_flags(p), "command": launch_command(p)})
         if p.gpus > 1 and results[-1]["fits"]: break   # more GPUs than the first that fits are never the answer
     chosen = next((r for r in results if r["fits"]), None)
-    out = {"preset": preset, "params": n, "gpu_memory_gb": gpu_memory_gb, "tries": results, "chosen": chosen}
+    out = {"preset": preset, "params": n, "gpu_memory_gb": gpu_memory_gb, "tries": results, "chosen": chosen,
+           "trainable": trainable_params(cfg, base)}
     if peak_flops and chosen:
         flops = train_flops_per_token(cfg, seq_len) * (4 / 3 if chosen["plan"].checkpointing else 1)
+        if lora_rank:   # frozen weights need no weight gradients: 4 of the 6 FLOPs per parameter, plus the trainable ones'
+            flops -= 2 * n - 2 * trainable_params(cfg, chosen["plan"])
         out["tokens_per_s"] = mfu * peak_flops / flops * chosen["plan"].gpus
         if tokens:
             out["hours"] = tokens / out["tokens_per_s"] / 3600
@@ -126,13 +145,16 @@ def verdict(p: dict) -> str:
             f"GiB per GPU of {p['gpu_memory_gb']:g}; use GPUs with more memory or more of them "
             f"(plan_training(max_gpus=...))")
 
+def trainable_params_of(p: dict, pl: Plan) -> int: return p["trainable"] if "trainable" in p else pl.params
+
 def format_plan(p: dict) -> str:
     lines = [f"{p['preset']}: {p['params'] / 1e9:.2f}B parameters on {p['gpu_memory_gb']:g} GiB per GPU"]
     show = p["chosen"] or p["tries"][-1]
     pl = show["plan"]
     lines.append(f"setting: {show['setting']} (micro-batch {pl.micro_batch} x {pl.seq_len}, optimizer {pl.optimizer}, "
                  f"checkpointing {'on' if pl.checkpointing else 'off'}, step in backward {'on' if pl.step_in_backward else 'off'}"
-                 + (f", FSDP over {pl.gpus} GPUs" if pl.gpus > 1 else "") + ")")
+                 + (f", FSDP over {pl.gpus} GPUs" if pl.gpus > 1 else "")
+                 + (f", LoRA rank {pl.lora_rank}: {trainable_params_of(p, pl) / 1e6:.1f}M trainable" if pl.lora_rank else "") + ")")
     for k, v in show["parts"].items(): lines.append(f"  {k:<38}{v / GIB:9.1f} GiB")
     lines.append(f"  {'total':<38}{show['total'] / GIB:9.1f} GiB  -> {'fits' if show['fits'] else 'does NOT fit'}")
     for r in p["tries"]:
@@ -172,7 +194,11 @@ def plan_serving(preset: str, gpu: str, batch: int = 32, context: int = 2048, pr
 def main(argv: list[str] | None = None):
     "Entry point of `svend_plan`."
     ap = ArgumentParser(prog="svend_plan", description="Memory, speed and cost plan for training a Svend preset.")
-    ap.add_argument("--model-size", choices=list(PRESETS), required=True)
+    which = ap.add_mutually_exclusive_group(required=True)
+    which.add_argument("--model-size", choices=list(PRESETS))
+    which.add_argument("--init-from", metavar="SOURCE", help="plan fine-tuning a pretrained model (a .gguf file, a Llama "
+                       "directory, a hub id or smollm2-135m; its config is read, not its weights)")
+    ap.add_argument("--lora-rank", type=positive_int, help="plan LoRA of this rank instead of full training")
     ap.add_argument("--gpu", choices=list(GPUS) + ["custom"], default="a100-80gb")
     ap.add_argument("--gpu-memory", type=positive_float, help="GiB, for --gpu custom (or to override)")
     ap.add_argument("--peak-tflops", type=positive_float, help="dense bf16 TFLOP/s, for --gpu custom")
@@ -186,6 +212,7 @@ def main(argv: list[str] | None = None):
     ap.add_argument("--context", type=positive_int, default=2048, help="with --serve: tokens per sequence")
     a = ap.parse_args(argv)
     if a.mfu > 1: ap.error(f"--mfu is a fraction of peak (at most 1), got {a.mfu}")
+    if a.serve and a.init_from: ap.error("--serve plans presets only; give --model-size")
     if a.serve:
         if a.gpu not in HBM: ap.error(f"--serve needs a known --gpu ({', '.join(HBM)})")
         e = plan_serving(a.model_size, a.gpu, a.batch, a.context, a.price_per_hour)
@@ -197,4 +224,9 @@ def main(argv: list[str] | None = None):
     mem = a.gpu_memory or mem
     peak = a.peak_tflops * 1e12 if a.peak_tflops else peak
     if mem is None: ap.error("--gpu custom needs --gpu-memory")
-    print(format_plan(plan_training(a.model_size, mem, a.micro_batch, a.seq_len, peak, a.mfu, a.tokens, a.price_per_hour)))
+    cfg = None
+    if a.init_from:
+        from svend.models.pretrained import pretrained_config
+        cfg = pretrained_config(a.init_from, log=lambda *x: print(*x, file=sys.stderr))
+    print(format_plan(plan_training(a.model_size or cfg.name, mem, a.micro_batch, a.seq_len, peak, a.mfu, a.tokens,
+                                    a.price_per_hour, cfg=cfg, lora_rank=a.lora_rank or 0, init_from=a.init_from)))

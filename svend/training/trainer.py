@@ -10,6 +10,8 @@ from pathlib import Path
 import torch
 from ..models.config import SvendConfig, PRESETS
 from ..models.transformer import Svend
+from ..models.pretrained import load_pretrained, is_pretrained_source
+from .lora import apply_lora, has_lora, merged_state_dict, trainable_parameters
 from ..data.tokenizer import SvendTokenizer, train_tokenizer, SPECIAL_TOKENS
 from ..data.mix import mix_records, tokenize_records, pack, PackedLoader, MIXES
 from ..data.records import load_jsonl, check_records, SkipReport
@@ -51,6 +53,8 @@ class TrainArgs:
     optimizer: str = "adamw"
     gradient_checkpointing: bool = False
     step_in_backward: bool = False      # apply the optimizer inside backward (svend.training.optim_hooks)
+    lora_rank: int = 0                  # > 0: train LoRA adapters of this rank (and the embeddings), not every weight
+    lora_alpha: float = 16.0            # the adapters' scale is lora_alpha / lora_rank
     fsdp: bool = False                  # shard weights, gradients and optimizer states (svend.training.distributed)
     compile: bool = False
     seed: int = 0
@@ -58,7 +62,8 @@ class TrainArgs:
     max_steps: int | None = None        # stop early (smoke tests)
     tokenizer: str | None = None        # a tokenizer.model to use instead of training one
     task: str | None = None             # "lm" or "verifier" (default: the preset's head; 3b-verifier -> verifier)
-    init_from: str | None = None        # start from this model's weights and tokenizer (e.g. a verifier from its reasoner)
+    init_from: str | None = None        # start from this model's weights and tokenizer: a Svend model (e.g. a verifier
+                                        # from its reasoner) or a pretrained one (GGUF, Llama directory, hub id, smollm2-135m)
     teacher: str | None = None          # distil from this model's logits (its tokenizer is used)
     distill_alpha: float = 0.5          # weight of the hard (next-token) loss; 1 - alpha goes to the soft targets
     distill_temperature: float = 2.0
@@ -139,6 +144,8 @@ def check_args(args: TrainArgs) -> None:
         if args.fsdp or int(os.environ.get("WORLD_SIZE", "1")) > 1:
             raise UserError("--step-in-backward runs in one process only (no --fsdp, no torchrun)")
     if args.fsdp and args.compile: raise UserError("--fsdp with --compile is not supported yet: drop --compile")
+    if args.lora_rank < 0: raise UserError(f"--lora-rank must be >= 0, got {args.lora_rank}")
+    if args.lora_rank and args.fsdp: raise UserError("--lora-rank with --fsdp is not supported yet: LoRA in one process or DDP")
     if args.fsdp and args.optimizer != "adamw":   # bitsandbytes' kernels take plain tensors, not FSDP's DTensor shards
         raise UserError(f"--fsdp with --optimizer {args.optimizer} is not supported yet: use --optimizer adamw")
     if args.fsdp and args.teacher: raise UserError("--fsdp with --teacher is not supported yet: distil in one process")
@@ -148,6 +155,7 @@ def check_args(args: TrainArgs) -> None:
     if args.resume and args.resume != "auto":
         if problem := checkpoint_problem(args.resume): raise UserError(f"cannot resume from {args.resume}: {problem}")
     for flag in ("init_from", "teacher"):
+        if flag == "init_from" and args.init_from and is_pretrained_source(args.init_from): continue   # read when loaded
         if getattr(args, flag):
             from svend.inference.engine import model_files
             model_files(getattr(args, flag))
@@ -189,8 +197,9 @@ def lr_lambda(total_steps: int, warmup_ratio: float, floor: float = 0.1):
     return f
 
 def make_optimizer(model: torch.nn.Module, args: TrainArgs) -> torch.optim.Optimizer:
-    decay = [p for p in model.parameters() if p.dim() >= 2]
-    no_decay = [p for p in model.parameters() if p.dim() < 2]
+    params = [p for p in model.parameters() if p.requires_grad]   # LoRA freezes the pretrained weights
+    decay = [p for p in params if p.dim() >= 2]
+    no_decay = [p for p in params if p.dim() < 2]
     groups = [{"params": decay, "weight_decay": args.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
     if args.optimizer == "adamw": return torch.optim.AdamW(groups, lr=args.lr, betas=(0.9, 0.95))
     if args.optimizer in ("adamw8bit", "paged_adamw8bit"):
@@ -299,7 +308,8 @@ def train(args: TrainArgs, log=print) -> dict:
     init = teacher = None
     if args.init_from:
         from svend.inference.engine import load_model
-        init = load_model(args.init_from)   # (model, tokenizer)
+        # (model, tokenizer): a Svend model, or a pretrained checkpoint (GGUF, Llama directory, hub id, known name)
+        init = load_pretrained(args.init_from, log=log) if is_pretrained_source(args.init_from) else load_model(args.init_from)
     if args.teacher:
         from svend.inference.engine import load_model
         if task != "lm": raise UserError("--teacher distils a language model; it does not apply to --task verifier")
@@ -344,6 +354,10 @@ def train(args: TrainArgs, log=print) -> dict:
         missing, unexpected = model.load_state_dict(init[0].state_dict(), strict=False)
         log(f"initialised from {args.init_from}" + (f" (new: {', '.join(missing)})" if missing else ""))
         del init
+    if args.lora_rank:   # adapters on every block's linear layers; the pretrained weights freeze
+        apply_lora(model, rank=args.lora_rank, alpha=args.lora_alpha)
+        trainable, total = trainable_parameters(model)
+        log(f"LoRA rank {args.lora_rank}: training {trainable / 1e6:.1f}M of {total / 1e6:.1f}M parameters (adapters and embeddings)")
     model.gradient_checkpointing = args.gradient_checkpointing
     if args.compile: model.compile_blocks()
     use_bf16 = args.bf16 and (device.type == "cpu" or torch.cuda.is_bf16_supported())
@@ -435,6 +449,8 @@ def train(args: TrainArgs, log=print) -> dict:
     if args.fsdp:   # full weights gathered on rank 0: an ordinary model directory (sharded state: checkpoints/)
         weights = full_state_dict(model)
         if rank == 0: save_checkpoint(final, model, None, sched, final_state, tok, weights=weights)
+    elif rank == 0 and has_lora(model):   # the final model is an ordinary one: adapters merged into their weights
+        save_checkpoint(final, model, None, sched, {**final_state, "lora_merged": True}, tok, weights=merged_state_dict(model))
     elif rank == 0: save_checkpoint(final, model, opt, sched, final_state, tok)
     if rank == 0:
         plot_metrics(out)
@@ -490,7 +506,11 @@ def parse_args(argv: list[str] | None = None) -> TrainArgs:
     ap.add_argument("--compile", action="store_true", default=None, help="torch.compile each block")
     ap.add_argument("--tokenizer", help="tokenizer.model to use instead of training one")
     ap.add_argument("--task", choices=["lm", "verifier"], help="what to train (default: lm; verifier for 3b-verifier)")
-    ap.add_argument("--init-from", help="start from this model's weights and tokenizer (a verifier from its reasoner)")
+    ap.add_argument("--init-from", help="start from this model's weights and tokenizer: a Svend model (a verifier from its reasoner) "
+                    "or a pretrained Llama-architecture one (a .gguf file, a Hugging Face directory, a hub id, or smollm2-135m)")
+    ap.add_argument("--lora-rank", type=int, help="train LoRA adapters of this rank (and the embeddings) instead of every "
+                    "weight; the final model has them merged (default 0: full fine-tuning)")
+    ap.add_argument("--lora-alpha", type=positive_float, help="LoRA scale numerator: updates are scaled by alpha / rank (default 16)")
     ap.add_argument("--teacher", help="distil from this model (KL on its softened logits mixed with the hard loss)")
     ap.add_argument("--distill-alpha", type=float, help="weight of the hard loss when distilling (default 0.5)")
     ap.add_argument("--distill-temperature", type=positive_float, help="softening temperature when distilling (default 2)")
