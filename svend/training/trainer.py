@@ -301,6 +301,10 @@ def train(args: TrainArgs, log=print) -> dict:
         log(f"resuming from {resume_from}" if resume_from else "no checkpoint to resume from: starting fresh")
     elif args.resume:
         resume_from = Path(args.resume)
+    if world > 1:   # rank 0 decides which checkpoint every process resumes from: they must all take the same one
+        box = [str(resume_from) if resume_from is not None else None]
+        torch.distributed.broadcast_object_list(box, src=0)
+        resume_from = Path(box[0]) if box[0] is not None else None
 
     task = args.task or ("verifier" if PRESETS[args.model_size].get("head") == "score" else "lm")
     if task not in ("lm", "verifier"): raise ValueError(f"--task must be lm or verifier, got {task!r}")
