@@ -81,7 +81,8 @@ def train_flops_per_token(cfg: SvendConfig, seq_len: int) -> float:
 
 def train_flags(p: Plan) -> list[str]:
     "The `svend_train` flags that run the setting `p` (the launcher for several GPUs is `launch_command`'s)."
-    flags = (["--init-from", p.init_from] if p.init_from else ["--model-size", p.preset]) + ["--batch-size", str(p.micro_batch), "--max-seq-len", str(p.seq_len)]
+    model = ["--init-from", p.init_from] if p.init_from else ["--model-size", p.preset]
+    flags = model + ["--batch-size", str(p.micro_batch), "--max-seq-len", str(p.seq_len)]
     if p.checkpointing: flags.append("--gradient-checkpointing")
     if p.optimizer != "adamw": flags += ["--optimizer", p.optimizer]
     if p.step_in_backward: flags += ["--step-in-backward", "--grad-clip", "0", "--grad-accum", "1"]
