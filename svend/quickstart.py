@@ -8,7 +8,7 @@ import argparse, json, os, shutil, sys, time
 from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 import torch
-from .data.cli import ArgumentParser, cli, output_dir, positive_float
+from .data.cli import ArgumentParser, cli, output_dir, positive_float, svend_home
 
 # %% auto #0
 __all__ = ['BASE', 'BASES', 'FAST', 'SEED_QUESTIONS', 'Recipe', 'seconds_per_step', 'steps_for', 'make_data', 'run_summary',
@@ -305,7 +305,6 @@ def quickstart(out_dir=None, fast: bool = False, recipe: Recipe | None = None, l
     """Run the pipeline; returns the results (also in `out_dir/report.json`, with `report.md`). `compare`: other runs'
     `report.json` files to show side by side (a base-model run compares with the from-scratch quickstart by default)."""
     import platform
-    from svend.serving.api import svend_home
     from svend.models.config import SvendConfig
     recipe = recipe or (FAST if fast else Recipe())
     out = Path(out_dir or svend_home() / (f"quickstart-{recipe.base}" if recipe.base else "quickstart")).expanduser()
@@ -329,7 +328,6 @@ def quickstart(out_dir=None, fast: bool = False, recipe: Recipe | None = None, l
 
 def ensure_default_model(log=print, recipe: Recipe | None = None) -> Path:
     "The quickstart directory with a trained reasoner in it: trains one first (about 20 minutes on a CPU) if there is none."
-    from svend.serving.api import svend_home
     root = svend_home() / "quickstart"
     if not (root / "reasoner" / "model.safetensors").exists():
         log(f"No default model in {root}: training the quickstart reasoner and verifier first (about 20 minutes on 2 CPU cores). "

@@ -9,7 +9,7 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['USER_ERRORS', 'UserError', 'one_line', 'ArgumentParser', 'positive_int', 'nonneg_int', 'positive_float', 'port',
-           'input_file', 'output_file', 'output_dir', 'debug_requested', 'cli']
+           'input_file', 'output_file', 'output_dir', 'svend_home', 'debug_requested', 'cli']
 
 # %% ../../nbs/15_cli.ipynb #68af9a6a
 class UserError(Exception):
@@ -98,6 +98,11 @@ def output_dir(path, what: str = "output directory") -> Path:
             if not parent.is_dir(): raise UserError(f"{what} {p}: {parent} is a file, not a directory")
             break
     return p
+
+# %% ../../nbs/15_cli.ipynb #1d25daa6
+def svend_home() -> Path:
+    "Svend's cache directory: `$SVEND_HOME`, or `~/.cache/svend`."
+    return Path(os.environ.get("SVEND_HOME") or Path.home() / ".cache" / "svend").expanduser()
 
 # %% ../../nbs/15_cli.ipynb #ffae5c8d
 def debug_requested(argv: list[str]) -> bool:

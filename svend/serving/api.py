@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from ..data.cli import UserError, ArgumentParser, cli, port, positive_int, positive_float
+from ..data.cli import UserError, ArgumentParser, cli, port, positive_int, positive_float, svend_home
 from ..tools.sandbox import cancel_scope, Cancelled
 from ..inference.engine import Engine, Sampling, ContextLengthError, Token, load_model, _cut_at_stop
 from ..inference.batching import Batcher
@@ -25,7 +25,7 @@ from .admission import ServerLimits, Admission, RequestRejected
 __all__ = ['log', 'LOOPBACK_HOSTS', 'CompletionRequest', 'ToolFunction', 'ToolCall', 'ContentPart', 'Message', 'FunctionSpec',
            'ToolSpec', 'NamedToolChoice', 'ChatRequest', 'ReasonRequest', 'chat_prompt_ids', 'ChatDelta',
            'PyTorchBackend', 'create_app', 'reason_event_dicts', 'free_port', 'serve_in_thread', 'BackendUnavailable',
-           'vllm_export', 'check_vllm', 'VLLMDecoder', 'VLLMEngine', 'VLLMBackend', 'svend_home', 'default_model_paths',
+           'vllm_export', 'check_vllm', 'VLLMDecoder', 'VLLMEngine', 'VLLMBackend', 'default_model_paths',
            'build_backend', 'main']
 
 # %% ../../nbs/50_api.ipynb #693a2602
@@ -829,10 +829,6 @@ class VLLMBackend(PyTorchBackend):
         self._attach(Reasoner(self.engine, verifier=verifier))
 
 # %% ../../nbs/50_api.ipynb #6a489547
-def svend_home() -> Path:
-    "Svend's cache directory: `$SVEND_HOME`, or `~/.cache/svend`."
-    return Path(os.environ.get("SVEND_HOME") or Path.home() / ".cache" / "svend").expanduser()
-
 def default_model_paths(log=print) -> tuple[Path, Path | None]:
     """The default reasoner and verifier: those of `svend_quickstart --base smollm2-135m` if it has been run (a
     pretrained model fine-tuned: it reads questions far better), else the from-scratch quickstart's, trained first

@@ -12,7 +12,7 @@ from ..data.cli import ArgumentParser, cli, positive_int, positive_float
 # %% auto #0
 __all__ = ['GIB', 'GPUS', 'HBM', 'activation_bytes_per_token_layer', 'Plan', 'block_params', 'lora_params', 'trainable_params',
            'breakdown', 'train_flops_per_token', 'train_flags', 'launch_command', 'plan_training', 'verdict',
-           'trainable_params_of', 'format_plan', 'plan_serving', 'main']
+           'format_plan', 'plan_serving', 'main']
 
 # %% ../../nbs/22_plan.ipynb #b9144e5a
 GIB = 2**30
@@ -146,8 +146,6 @@ def verdict(p: dict) -> str:
             f"GiB per GPU of {p['gpu_memory_gb']:g}; use GPUs with more memory or more of them "
             f"(plan_training(max_gpus=...))")
 
-def trainable_params_of(p: dict, pl: Plan) -> int: return p["trainable"] if "trainable" in p else pl.params
-
 def format_plan(p: dict) -> str:
     lines = [f"{p['preset']}: {p['params'] / 1e9:.2f}B parameters on {p['gpu_memory_gb']:g} GiB per GPU"]
     show = p["chosen"] or p["tries"][-1]
@@ -155,7 +153,7 @@ def format_plan(p: dict) -> str:
     lines.append(f"setting: {show['setting']} (micro-batch {pl.micro_batch} x {pl.seq_len}, optimizer {pl.optimizer}, "
                  f"checkpointing {'on' if pl.checkpointing else 'off'}, step in backward {'on' if pl.step_in_backward else 'off'}"
                  + (f", FSDP over {pl.gpus} GPUs" if pl.gpus > 1 else "")
-                 + (f", LoRA rank {pl.lora_rank}: {trainable_params_of(p, pl) / 1e6:.1f}M trainable" if pl.lora_rank else "") + ")")
+                 + (f", LoRA rank {pl.lora_rank}: {p['trainable'] / 1e6:.1f}M trainable" if pl.lora_rank else "") + ")")
     for k, v in show["parts"].items(): lines.append(f"  {k:<38}{v / GIB:9.1f} GiB")
     lines.append(f"  {'total':<38}{show['total'] / GIB:9.1f} GiB  -> {'fits' if show['fits'] else 'does NOT fit'}")
     for r in p["tries"]:
