@@ -99,7 +99,7 @@ def output_dir(path, what: str = "output directory") -> Path:
             break
     return p
 
-# %% ../../nbs/15_cli.ipynb #1d25daa6
+# %% ../../nbs/15_cli.ipynb #168db76a
 def svend_home() -> Path:
     "Svend's cache directory: `$SVEND_HOME`, or `~/.cache/svend`."
     return Path(os.environ.get("SVEND_HOME") or Path.home() / ".cache" / "svend").expanduser()
