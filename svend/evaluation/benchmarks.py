@@ -10,42 +10,12 @@ import torch
 from ..data.records import load_jsonl, check_records, text_problem, answer_problem
 from ..inference.engine import model_files
 from ..data.cli import UserError, ArgumentParser, cli, input_file, output_dir, positive_int
+from ..reasoning.answers import gsm8k_gold, last_boxed, math_equal
 
 # %% auto #0
-__all__ = ['HUB', 'HUMANEVAL_STOPS', 'BENCHMARKS', 'gsm8k_gold', 'last_boxed', 'math_equal', 'gsm8k_record_problem',
-           'math_record_problem', 'load_problems', 'answer_eval', 'humaneval_problems', 'humaneval_program',
-           'pass_at_k', 'run_humaneval', 'humaneval_completions', 'success_criteria', 'markdown_summary',
-           'tool_problems', 'evaluate_model', 'main']
-
-# %% ../../nbs/62_svend_eval.ipynb #7799e997
-def gsm8k_gold(solution: str) -> str:
-    "The final answer of a GSM8K reference solution (after `####`, without thousands separators)."
-    return solution.split("####")[-1].strip().replace(",", "")
-
-def last_boxed(text: str) -> str | None:
-    "The content of the last `\\boxed{...}` (or `\\fbox{...}`) in `text`, braces balanced."
-    start = max(text.rfind("\\boxed"), text.rfind("\\fbox"))
-    if start < 0: return None
-    i = text.find("{", start)
-    if i < 0: return None
-    depth = 0
-    for j in range(i, len(text)):
-        depth += {"{": 1, "}": -1}.get(text[j], 0)
-        if depth == 0: return text[i + 1:j]
-    return None
-
-def math_equal(pred: str | None, gold: str) -> bool:
-    "Whether a predicted answer equals the reference as mathematics (math-verify), or by Svend's value comparison."
-    if pred is None or not str(pred).strip(): return False
-    from svend.reasoning.search import answers_match
-    if answers_match(pred, gold): return True
-    try:
-        from math_verify import parse, verify
-        # plain Python-style answers (3*x**2 + 2, what tools print) read as LaTeX: ** is ^, * is juxtaposition
-        wrap = lambda s: s if ("$" in s or "\\boxed" in s) else "$" + s.replace("**", "^").replace("*", " ") + "$"
-        g, p = parse(wrap(str(gold))), parse(wrap(str(pred)))
-        return bool(g and p and verify(g, p))
-    except Exception: return False
+__all__ = ['HUB', 'HUMANEVAL_STOPS', 'BENCHMARKS', 'gsm8k_record_problem', 'math_record_problem', 'load_problems', 'answer_eval',
+           'humaneval_problems', 'humaneval_program', 'pass_at_k', 'run_humaneval', 'humaneval_completions',
+           'success_criteria', 'markdown_summary', 'tool_problems', 'evaluate_model', 'main']
 
 # %% ../../nbs/62_svend_eval.ipynb #bea7e86a
 HUB = {"gsm8k": ("openai/gsm8k", "main", "test"), "math": ("HuggingFaceH4/MATH-500", None, "test")}

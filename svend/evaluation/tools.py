@@ -7,63 +7,11 @@ from __future__ import annotations
 import math, re, statistics, time
 from collections import Counter, defaultdict
 from pathlib import Path
-from ..reasoning.search import answers_match, run_search
+from ..reasoning.answers import answers_match, answers_equivalent
+from ..reasoning.search import run_search
 
 # %% auto #0
-__all__ = ['answers_equivalent', 'tool_use_eval', 'search_eval']
-
-# %% ../../nbs/60_eval_tools.ipynb #21ed96ca
-_SAFE_TEXT = re.compile(r"^[0-9A-Za-z+\-*/^().,=× −√π²³⁰¹⁴⁵⁶⁷⁸⁹⁻]+$")
-_SAFE_NAMES = {"sin", "cos", "tan", "exp", "log", "ln", "sqrt", "pi", "oo", "asin", "acos", "atan", "sinh", "cosh", "tanh"}
-
-def _expr(text: str):
-    "A SymPy value for a short answer in a safe alphabet (single letters, known functions), else None."
-    from svend.tools.math import parse
-    s = text.strip().rstrip(".")
-    if not s or len(s) > 160 or not _SAFE_TEXT.match(s) or "__" in s: return None
-    if any(len(w) > 1 and w not in _SAFE_NAMES for w in re.findall(r"[A-Za-z_]+", s)): return None
-    if re.search(r"(\*\*|\^)\s*[\w.()]*\s*(\*\*|\^)|(\*\*|\^)\s*\(?-?\d{4,}", s): return None   # 9**9**9: never ends
-    try: return parse(s)
-    except Exception: return None
-
-def _same_value(a: str, b: str, up_to_constant: bool = False) -> bool:
-    import sympy as sp
-    x, y = _expr(a), _expr(b)
-    if x is None or y is None or isinstance(x, sp.Equality) or isinstance(y, sp.Equality): return False
-    try:
-        d = sp.simplify(x - y)
-        return d == 0 or (up_to_constant and d.is_number)
-    except Exception: return False
-
-def _solutions(text: str) -> dict | None:
-    "{'x': {values}} for answers like 'x = 3', 'x = -2 or x = 3', 'x = 1, y = 2'."
-    parts = [p.strip() for p in re.split(r"\bor\b|,|;|\band\b", text.strip().rstrip(".")) if p.strip()]
-    out = {}
-    for p in parts:
-        m = re.fullmatch(r"([A-Za-z])\s*=\s*(.+)", p)
-        if not m or (v := _expr(m.group(2))) is None: return None
-        out.setdefault(m.group(1), set()).add(v)
-    return out or None
-
-def answers_equivalent(answer: str | None, reference: str | None) -> bool:
-    """Is `answer` right, judged against `reference` by value, not spelling? Beyond `answers_match`: expressions
-    equal after simplification (`E - 1` and `-1 + E`), antiderivatives equal up to a constant, solution sets in
-    any order, True/False for Yes/No, quotes around a string, and `1729 = 1³ + 12³ = 9³ + 10³` for `1729`.
-    Only short answers in a safe alphabet are parsed (evaluation only: parsing is SymPy's `eval`)."""
-    if answer is None or reference is None: return False
-    if answers_match(answer, reference): return True
-    a, r = answer.strip(), reference.strip()
-    yn = {"true": "yes", "false": "no"}
-    if yn.get(a.lower().rstrip(".")) and answers_match(yn[a.lower().rstrip(".")], r): return True
-    if len(a) > 1 and a[0] == a[-1] and a[0] in "'\"" and answers_match(a[1:-1], r): return True
-    if "=" in r:
-        sa, sr = _solutions(a), _solutions(r)
-        return bool(sa and sr and sa.keys() == sr.keys() and
-                    all(len(sa[k]) == len(sr[k]) and all(any(_same_value(str(u), str(w)) for w in sr[k]) for u in sa[k]) for k in sr))
-    if "=" in a and re.fullmatch(r"-?\d+", r) and a.split("=")[0].strip() == r: return True
-    const = r.endswith("+ C") and a.endswith("+ C")
-    if const: a, r = a[:-3], r[:-3]
-    return _same_value(a, r, up_to_constant=const)
+__all__ = ['tool_use_eval', 'search_eval']
 
 # %% ../../nbs/60_eval_tools.ipynb #c95f3fb0
 def _rates(c: Counter) -> dict:

@@ -49,12 +49,14 @@ class ReasoningResult:
     verification: dict | None = None       # {"score": outcome probability, "step_scores": [...], "verdict": ...}
     search: dict | None = None             # what search did and what it cost, when it ran
     ids: list[int] = field(default_factory=list, repr=False)   # the assistant's token ids (for the verifier)
+    forced: list[tuple[int, int]] = field(default_factory=list, repr=False)   # [start, end) spans of `ids` the loop
+                                           # fed in (tool results): every other id was sampled (RL trains on those)
 
     @property
     def tool_calls(self) -> list[ToolCallRecord]: return [s.tool_call for s in self.steps if s.tool_call]
 
     def to_dict(self) -> dict:
-        d = asdict(self); d.pop("ids"); d["tool_calls"] = [asdict(t) for t in self.tool_calls]
+        d = asdict(self); d.pop("ids"); d.pop("forced"); d["tool_calls"] = [asdict(t) for t in self.tool_calls]
         return d
 
 # %% ../../nbs/41_orchestrator.ipynb #e366b65f
@@ -135,6 +137,7 @@ class Reasoner:
         if generator is None and s.seed is not None: generator = torch.Generator().manual_seed(s.seed)
         I = self.ids
         out: list[int] = list(prefix or [])   # assistant ids: sampled and forced
+        spans: list[tuple[int, int]] = []     # where forced ids sit in `out`
         sampled = forced = 0
         records: list[ToolCallRecord] = list(prior_calls or [])
         call_start, step_no, tool_time, refusals = None, out.count(I["<|step|>"]), 0.0, 0
@@ -171,7 +174,7 @@ class Reasoner:
                 body = self.tok.encode(result_text)[:max(0, min(room, self.max_result_tokens))]
                 ids = [I["<|tool_result|>"]] + body + [I["<|/tool_result|>"]]
                 if len(ids) > min(dec.room, new_limit - sampled - forced): break   # no room for even an empty result
-                dec.feed(ids); out += ids; forced += len(ids)
+                dec.feed(ids); spans.append((len(out), len(out) + len(ids))); out += ids; forced += len(ids)
                 if raw and (d := "".join(raw_text.push(x) for x in ids)): yield Event("raw", text=d)
                 rec.wall = time.perf_counter() - t_call
                 yield Event("tool_result", step=rec.step, tool_call=rec)
@@ -182,20 +185,21 @@ class Reasoner:
                 delta = text.push(t)
                 if delta: yield Event("text", text=delta, step=step_no or None)
         t_gen = time.perf_counter() - t0
-        result = self._result(question, out, records, finish,
+        result = self._result(question, out, records, finish, spans,
                               usage={"prompt_tokens": len(prompt), "completion_tokens": sampled, "tool_tokens": forced,
                                      "total_tokens": len(prompt) + sampled + forced},
                               timings={"total": t_gen, "generation": t_gen - tool_time, "tools": tool_time})
         yield Event("done", result=result, decoder=dec)
 
-    def _result(self, question, out, records, finish, usage, timings) -> ReasoningResult:
+    def _result(self, question, out, records, finish, spans, usage, timings) -> ReasoningResult:
         "Assemble the structured result from the assistant's ids and the executed calls."
         parsed = self.tok.parse(out)
         steps, calls = [], iter(records)
         for st in parsed["reasoning"]:
             rec = next(calls, None) if "tool_call" in st else None
             steps.append(Step(st["step"], st.get("content", ""), rec, st.get("after_result", "")))
-        return ReasoningResult(question, steps, parsed["answer"], finish, self.tok.decode(out), usage, timings, ids=out)
+        return ReasoningResult(question, steps, parsed["answer"], finish, self.tok.decode(out), usage, timings, ids=out,
+                               forced=spans)
 
     def reason(self, question: str, allow_tools: bool = True, verify: bool = True, search: str | None = None,
                n: int = 4, threshold: float = 0.5, **kw) -> ReasoningResult:

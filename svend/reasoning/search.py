@@ -9,26 +9,10 @@ from collections import defaultdict
 import torch
 from ..inference.engine import Sampling
 from .orchestrator import Reasoner, ReasoningResult
+from .answers import normalize_answer, answers_match
 
 # %% auto #0
-__all__ = ['normalize_answer', 'answers_match', 'run_search']
-
-# %% ../../nbs/43_search.ipynb #575090df
-def normalize_answer(a: str | None) -> str:
-    "A canonical form of a final answer for voting and scoring."
-    if a is None: return ""
-    s = a.strip().lower().rstrip(".").replace("$", "").replace("**", "^")
-    s = re.sub(r"(?<=\d),(?=\d{3}\b)", "", s)     # 1,234 -> 1234
-    if m := re.match(r"(yes|no)\b", s): return m.group(1)   # "Yes, 97 is prime." answers a yes/no question: yes
-    s = re.sub(r"\s+", "", s)
-    try:
-        f = float(s)
-        return str(int(f)) if f.is_integer() and abs(f) < 1e15 else repr(round(f, 9))
-    except ValueError: return s
-
-def answers_match(a: str | None, b: str | None) -> bool:
-    "Do two final answers agree (after normalisation)?"
-    return a is not None and b is not None and normalize_answer(a) == normalize_answer(b)
+__all__ = ['run_search']
 
 # %% ../../nbs/43_search.ipynb #ad7cf9d5
 def _sampling(reasoner: Reasoner, kw: dict) -> Sampling:

@@ -12,7 +12,7 @@ from ..data.cli import ArgumentParser, cli, positive_int, positive_float
 # %% auto #0
 __all__ = ['GIB', 'GPUS', 'HBM', 'activation_bytes_per_token_layer', 'Plan', 'block_params', 'lora_params', 'trainable_params',
            'breakdown', 'train_flops_per_token', 'train_flags', 'launch_command', 'plan_training', 'verdict',
-           'format_plan', 'plan_serving', 'main']
+           'format_plan', 'plan_serving', 'plan_rl', 'format_rl_plan', 'main']
 
 # %% ../../nbs/22_plan.ipynb #b9144e5a
 GIB = 2**30
@@ -188,6 +188,42 @@ def plan_serving(preset: str, gpu: str, batch: int = 32, context: int = 2048, pr
     if price_per_hour: out["dollars_per_million_tokens"] = price_per_hour / 3600 / out["tokens_per_s"] * 1e6
     return out
 
+# %% ../../nbs/22_plan.ipynb #82a1b054
+def plan_rl(preset: str, gpu: str, group: int = 8, problems_per_step: int = 16, prompt_tokens: int = 256,
+            max_new_tokens: int = 1024, micro_batch: int = 8, kl: bool = False, updates: int = 1,
+            cfg: SvendConfig | None = None, gpu_memory_gb: float | None = None, bandwidth_util: float = 0.7,
+            mfu: float = 0.4) -> dict:
+    "Peak memory of both phases of an RL step of `preset` on `gpu`, and its time (rollouts of half the budget on average)."
+    cfg = cfg or SvendConfig.from_preset(preset)
+    n, seq, rows = cfg.num_params(), prompt_tokens + max_new_tokens, group * problems_per_step
+    mem_gb, peak = GPUS[gpu]
+    mem = (gpu_memory_gb or mem_gb) * GIB
+    parts = breakdown(cfg, Plan(preset, n, micro_batch, seq))   # RL trains every weight with AdamW
+    state = sum(v for k, v in parts.items() if k.startswith(("weights", "gradients", "optimizer", "CUDA")))
+    ref = 2 * n if kl else 0
+    kv = 2 * cfg.n_layers * cfg.n_kv_heads * cfg.head_dim * 2 * rows * seq        # bf16 keys and values of every rollout
+    rollout_peak = state + ref + kv + 4 * rows * cfg.vocab_size                     # + one step's logits
+    update_peak = sum(parts.values()) + ref
+    new_tokens = rows * max_new_tokens / 2
+    t_token = max((4 * n + kv / 2) / (HBM[gpu] * bandwidth_util), 2 * n * rows / (peak * mfu))   # one decode step, all rows
+    t_rollouts = max_new_tokens / 2 * t_token * 1.15          # stragglers: the batch thins out as samples finish
+    flops = (6 * updates + (2 if updates > 1 else 0) + (2 if kl else 0)) * n * rows * (prompt_tokens + max_new_tokens / 2)
+    t_update = flops / (peak * mfu)
+    return {"preset": preset, "gpu": gpu, "rows": rows, "seq": seq, "rollout_peak": rollout_peak, "update_peak": update_peak,
+            "kv_cache": kv, "reference": ref, "fits": max(rollout_peak, update_peak) <= mem,
+            "rollout_tokens_per_s": new_tokens / t_rollouts, "seconds_rollouts": t_rollouts, "seconds_update": t_update,
+            "seconds_per_step": t_rollouts + t_update, "estimate": True}
+
+def format_rl_plan(p: dict) -> str:
+    return "\n".join([
+        f"RL step of {p['preset']} on {p['gpu']}: {p['rows']} rollouts of up to {p['seq']} tokens",
+        f"  rollouts: {p['rollout_peak'] / GIB:.1f} GiB peak (KV cache {p['kv_cache'] / GIB:.1f} GiB"
+        + (f", reference model {p['reference'] / GIB:.1f} GiB" if p["reference"] else "") + ")",
+        f"  update:   {p['update_peak'] / GIB:.1f} GiB peak -> {'fits' if p['fits'] else 'does NOT fit: a smaller model, fewer or shorter rollouts, or more memory'}",
+        f"  speed (estimate): rollouts ~{p['rollout_tokens_per_s']:,.0f} tokens/s, {p['seconds_rollouts']:.0f} s; update "
+        f"{p['seconds_update']:.0f} s; ~{p['seconds_per_step']:.0f} s per step"])
+
+
 # %% ../../nbs/22_plan.ipynb #c71e706e
 @cli("svend_plan")
 def main(argv: list[str] | None = None):
@@ -209,9 +245,26 @@ def main(argv: list[str] | None = None):
     ap.add_argument("--serve", action="store_true", help="estimate serving (decode) throughput and cost instead of training")
     ap.add_argument("--batch", type=positive_int, default=32, help="with --serve: sequences decoded together")
     ap.add_argument("--context", type=positive_int, default=2048, help="with --serve: tokens per sequence")
+    ap.add_argument("--rl", action="store_true", help="plan a reinforcement-learning step (svend_train --task rl): rollout "
+                    "and update memory, rollout speed")
+    ap.add_argument("--rl-group", type=positive_int, default=8, help="with --rl: samples per problem")
+    ap.add_argument("--rl-problems-per-step", type=positive_int, default=16, help="with --rl: problems per step")
+    ap.add_argument("--rl-max-tokens", type=positive_int, default=1024, help="with --rl: tokens per rollout")
+    ap.add_argument("--kl", action="store_true", help="with --rl: keep a reference model for the KL term")
     a = ap.parse_args(argv)
     if a.mfu > 1: ap.error(f"--mfu is a fraction of peak (at most 1), got {a.mfu}")
     if a.serve and a.init_from: ap.error("--serve plans presets only; give --model-size")
+    if a.rl:
+        if a.lora_rank: ap.error("--rl plans full-weight RL (svend_train --task rl trains every weight); drop --lora-rank")
+        if a.gpu not in HBM: ap.error(f"--rl needs a known --gpu ({', '.join(HBM)})")
+        cfg = None
+        if a.init_from:
+            from svend.models.pretrained import pretrained_config
+            cfg = pretrained_config(a.init_from, log=lambda *x: print(*x, file=sys.stderr))
+        print(format_rl_plan(plan_rl(a.model_size or cfg.name, a.gpu, a.rl_group, a.rl_problems_per_step,
+                                     max_new_tokens=a.rl_max_tokens, micro_batch=a.micro_batch, kl=a.kl,
+                                     cfg=cfg, gpu_memory_gb=a.gpu_memory)))
+        return
     if a.serve:
         if a.gpu not in HBM: ap.error(f"--serve needs a known --gpu ({', '.join(HBM)})")
         e = plan_serving(a.model_size, a.gpu, a.batch, a.context, a.price_per_hour)

@@ -478,7 +478,8 @@ def _wandb_start(args: TrainArgs, state: dict, cfg: SvendConfig, log):
 def parse_args(argv: list[str] | None = None) -> TrainArgs:
     "`svend_train`'s flags (and --config file) as checked TrainArgs; exits with one line on bad input."
     d = TrainArgs()
-    ap = ArgumentParser(prog="svend_train", description="Train a Svend model (or resume training).")
+    ap = ArgumentParser(prog="svend_train", description="Train a Svend model (or resume training). Reinforcement learning on rollouts of the tool loop: "
+                        "svend_train --task rl (see svend_train --task rl --help).")
     ap.add_argument("--config", help="YAML or JSON file of settings (flags given here override it)")
     ap.add_argument("--model-size", choices=list(PRESETS), default=None, help=f"preset (default {d.model_size})")
     ap.add_argument("--samples", type=positive_int, help="number of training examples")
@@ -509,7 +510,8 @@ def parse_args(argv: list[str] | None = None) -> TrainArgs:
                     help="under torchrun: shard weights, gradients and optimizer states over the processes (FSDP2)")
     ap.add_argument("--compile", action="store_true", default=None, help="torch.compile each block")
     ap.add_argument("--tokenizer", help="tokenizer.model to use instead of training one")
-    ap.add_argument("--task", choices=["lm", "verifier"], help="what to train (default: lm; verifier for 3b-verifier)")
+    ap.add_argument("--task", choices=["lm", "verifier"], help="what to train (default: lm; verifier for 3b-verifier; "
+                    "rl: reinforcement learning, its own flags)")
     ap.add_argument("--init-from", help="start from this model's weights and tokenizer: a Svend model (a verifier from its reasoner) "
                     "or a pretrained Llama-architecture one (a .gguf file, a Hugging Face directory, a hub id, or smollm2-135m)")
     ap.add_argument("--lora-rank", type=int, help="train LoRA adapters of this rank (and the embeddings) instead of every "
