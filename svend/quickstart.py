@@ -152,7 +152,7 @@ def train_models(recipe: Recipe, out: Path, log=print) -> dict:
         shutil.copytree(run_dir / "final", dest)
     return runs
 
-# %% ../nbs/61_quickstart.ipynb #43969aef
+# %% ../nbs/61_quickstart.ipynb #b3ba78b0
 def rl_stage(recipe: Recipe, out: Path, log=print) -> dict:
     "Evaluate the SFT reasoner, improve it with RL for `recipe.rl_minutes`, make the result the default reasoner."
     from svend.training.rl import RLArgs, train_rl

@@ -188,7 +188,7 @@ def plan_serving(preset: str, gpu: str, batch: int = 32, context: int = 2048, pr
     if price_per_hour: out["dollars_per_million_tokens"] = price_per_hour / 3600 / out["tokens_per_s"] * 1e6
     return out
 
-# %% ../../nbs/22_plan.ipynb #82a1b054
+# %% ../../nbs/22_plan.ipynb #218e69c1
 def plan_rl(preset: str, gpu: str, group: int = 8, problems_per_step: int = 16, prompt_tokens: int = 256,
             max_new_tokens: int = 1024, micro_batch: int = 8, kl: bool = False, updates: int = 1,
             cfg: SvendConfig | None = None, gpu_memory_gb: float | None = None, bandwidth_util: float = 0.7,

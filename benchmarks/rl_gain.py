@@ -1,0 +1,53 @@
+"""What reinforcement learning adds to a reasoner (issue 18): greedy answers before and after RL, same problems.
+
+Starting from a quickstart directory (its SFT reasoner and its evaluation sets), it runs `svend_train --task rl` for
+`--minutes` on procedural problems (the evaluation questions excluded), then scores the SFT reasoner and the RL one,
+greedy, on the held-in and held-out-rule evaluation problems, and writes both, the change in points, and the RL run's
+reward by thirds of the run. With `--rl-dir` it scores an RL run that already exists instead of training one.
+
+    python benchmarks/rl_gain.py --quickstart ~/.cache/svend/quickstart --minutes 15 --output benchmarks/results/rl_gain.json
+"""
+import argparse, json, platform, statistics, subprocess, sys, time
+from pathlib import Path
+import torch
+
+from svend.evaluation.tools import tool_use_eval
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quickstart", required=True, help="a svend_quickstart output directory")
+    ap.add_argument("--minutes", type=float, default=15.0)
+    ap.add_argument("--rl-dir", help="an RL run to score (default: train one in QUICKSTART/runs/rl-bench)")
+    ap.add_argument("--limit", type=int, default=200, help="problems of each evaluation set")
+    ap.add_argument("--output", default="benchmarks/results/rl_gain.json")
+    ap.add_argument("rl_flags", nargs="*", help="more svend_train --task rl flags (after --)")
+    a = ap.parse_args()
+    q = Path(a.quickstart).expanduser()
+    sft = q / "runs" / "reasoner" / "final"
+    evals = [q / "data" / f"eval_{n}.jsonl" for n in ("heldin", "heldout", "handwritten")]
+    rl = Path(a.rl_dir) if a.rl_dir else q / "runs" / "rl-bench"
+    cmd = ["svend_train", "--task", "rl", "--init-from", str(sft), "--minutes", str(a.minutes), "--no-wandb",
+           "--output-dir", str(rl)] + sum((["--exclude", str(f)] for f in evals), []) + a.rl_flags
+    if not a.rl_dir:
+        t = time.time(); subprocess.run(cmd, check=True); train_s = time.time() - t
+    else: train_s = None
+    load = lambda f: [json.loads(l) for l in f.read_text().splitlines() if l.strip()][:a.limit]
+    probs = load(evals[0]) + load(evals[1])
+    acc = {}
+    for name, model in (("sft", sft), ("rl", rl / "final")):
+        r = tool_use_eval(model, probs, workers=2, max_tokens=400)
+        acc[name] = {k: v["answer_accuracy"] for k, v in r["by_phrasing"].items()}
+    rows = [json.loads(l) for l in (rl / "metrics.jsonl").read_text().splitlines() if l.strip()]
+    third = max(1, len(rows) // 3)
+    out = {"command": " ".join(cmd), "rl_steps": rows[-1]["step"], "rl_seconds": train_s, "problems_per_set": a.limit,
+           "greedy_answers": acc, "change_points": {k: 100 * (acc["rl"][k] - acc["sft"][k]) for k in acc["sft"]},
+           "reward_by_third": [statistics.mean(r["reward"] for r in rows[i:i + third]) for i in (0, third, 2 * third)],
+           "skipped_groups": sum(r["skipped_groups"] for r in rows), "groups": sum(r["groups"] for r in rows),
+           "machine": f"{platform.machine()}, {torch.get_num_threads()} torch threads, torch {torch.__version__}"}
+    Path(a.output).parent.mkdir(parents=True, exist_ok=True)
+    Path(a.output).write_text(json.dumps(out, indent=1) + "\n")
+    print(json.dumps(out, indent=1))
+
+
+if __name__ == "__main__": main()
