@@ -290,6 +290,8 @@ def _sft_moments(opt, a: RLArgs, log) -> None:
     f = find_model_dir(a.init_from) / "training_state.pt"
     saved = torch.load(f, weights_only=False).get("optimizer") if f.exists() else None
     if not saved: return log("the init model has no optimizer state: Adam's moments start at zero")
+    if not all({"exp_avg", "exp_avg_sq", "step"} <= set(s) for s in saved.get("state", {}).values()):   # e.g. 8-bit AdamW's
+        return log("the init model's optimizer state is not AdamW's: Adam's moments start at zero")
     try: opt.load_state_dict(saved)
     except (ValueError, KeyError) as e: return log(f"the init model's optimizer state does not fit ({e}): Adam starts at zero")
     for g, wd in zip(opt.param_groups, (a.weight_decay, 0.0)):
