@@ -125,7 +125,11 @@ def rollouts(model, tok, problems: list[dict], group: int, step: int, seed: int,
              temperature: float = 1.0, batch: int = 32, registry=None, max_tool_calls: int = 4) -> list[Rollout]:
     "`group` samples of each problem through the tool loop (`batch` at a time), each with its own seed."
     jobs = [(i, k) for i in range(len(problems)) for k in range(group)]
-    batcher = Batcher(model, slots=batch, max_len=model.cfg.max_seq_len, window=0.005) if batch > 1 else None
+    # KV slots as long as the longest prompt plus the budget, not the model's whole context (a 7B's is 8K)
+    longest = max(len(tok.render_messages([{"role": "user", "content": p["question"]}], add_generation_prompt=True)[0])
+                  for p in problems)
+    batcher = (Batcher(model, slots=min(batch, len(jobs)), max_len=min(model.cfg.max_seq_len, longest + max_new_tokens),
+                       window=0.005) if batch > 1 else None)
     reasoner = Reasoner(Engine(model, tok, batcher=batcher), registry=registry, max_tokens=max_new_tokens,
                         max_tool_calls=max_tool_calls, temperature=temperature)
     def one(job) -> Rollout:
