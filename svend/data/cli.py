@@ -9,7 +9,7 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['USER_ERRORS', 'UserError', 'one_line', 'ArgumentParser', 'positive_int', 'nonneg_int', 'positive_float', 'port',
-           'input_file', 'output_file', 'output_dir', 'svend_home', 'debug_requested', 'cli']
+           'input_file', 'output_file', 'output_dir', 'svend_home', 'default_model_paths', 'debug_requested', 'cli']
 
 # %% ../../nbs/15_cli.ipynb #68af9a6a
 class UserError(Exception):
@@ -103,6 +103,14 @@ def output_dir(path, what: str = "output directory") -> Path:
 def svend_home() -> Path:
     "Svend's cache directory: `$SVEND_HOME`, or `~/.cache/svend`."
     return Path(os.environ.get("SVEND_HOME") or Path.home() / ".cache" / "svend").expanduser()
+
+# %% ../../nbs/15_cli.ipynb #a00865e6
+def default_model_paths() -> tuple[Path, Path | None] | None:
+    "(reasoner, verifier or None) directories of the default model in Svend's cache, or None if none is trained."
+    for root in (svend_home() / "quickstart-smollm2-135m", svend_home() / "quickstart"):
+        if (root / "reasoner" / "model.safetensors").exists():
+            return root / "reasoner", (root / "verifier" if (root / "verifier").exists() else None)
+    return None
 
 # %% ../../nbs/15_cli.ipynb #ffae5c8d
 def debug_requested(argv: list[str]) -> bool:

@@ -11,6 +11,7 @@ from ..data.records import load_jsonl, check_records, text_problem, answer_probl
 from ..inference.engine import model_files
 from ..data.cli import UserError, ArgumentParser, cli, input_file, output_dir, positive_int
 from ..reasoning.answers import gsm8k_gold, last_boxed, math_equal
+from ..reasoning.search import SearchMode
 
 # %% auto #0
 __all__ = ['HUB', 'HUMANEVAL_STOPS', 'BENCHMARKS', 'gsm8k_record_problem', 'math_record_problem', 'load_problems', 'answer_eval',
@@ -64,7 +65,9 @@ def load_problems(name: str, path=None, limit: int | None = None, strict: bool =
     return out
 
 # %% ../../nbs/62_svend_eval.ipynb #4f39ce64
-def answer_eval(reasoner, problems: list[dict], samples: int = 1, search: str | None = None, progress: bool = True) -> dict:
+def answer_eval(reasoner, problems: list[dict], samples: int = 1, search: SearchMode | str | None = None,
+                progress: bool = True) -> dict:
+    search = None if SearchMode.parse(search) == SearchMode.NONE else SearchMode.parse(search)
     from tqdm.auto import tqdm
     correct, secs, shown = [], [], []
     for i, p in enumerate(tqdm(problems, desc="answers", disable=not progress)):
@@ -227,7 +230,8 @@ def main(argv=None):
     ap.add_argument("--benchmarks", default="gsm8k,math,humaneval,tools,verifier", help="comma-separated subset of " + ",".join(BENCHMARKS))
     ap.add_argument("--limit", type=positive_int, help="problems per benchmark")
     ap.add_argument("--samples-per-problem", type=positive_int, default=1, help="samples per problem (pass@k uses them)")
-    ap.add_argument("--search", choices=["none", "auto", "best_of_n", "majority", "beam"], default="none")
+    ap.add_argument("--search", choices=[str(s) for s in SearchMode], default=str(SearchMode.NONE),
+                    help="none: one sample; auto: search when the verifier doubts it; the others: always search")
     ap.add_argument("--gsm8k-file", help="local GSM8K file (JSON Lines with question, answer)")
     ap.add_argument("--math-file", help="local MATH file (JSON Lines with problem, solution)")
     ap.add_argument("--tools-file", help="procedural traces for the tools and verifier benchmarks (default: generated)")
@@ -245,7 +249,7 @@ def main(argv=None):
         if getattr(a, flag): input_file(getattr(a, flag), "--" + flag.replace("_", "-"))
     log = lambda m: print(m, file=sys.stderr)
     res = evaluate_model(a.model, benchmarks, a.verifier, a.limit, a.samples_per_problem,
-                         None if a.search == "none" else a.search,
+                         SearchMode.parse(a.search),
                          {"gsm8k": a.gsm8k_file, "math": a.math_file, "tools": a.tools_file}, log=log, strict=a.strict)
     out.mkdir(parents=True, exist_ok=True)
     (out / "eval.json").write_text(json.dumps(res, indent=1, default=str) + "\n")

@@ -8,7 +8,8 @@ import math, re, statistics, time
 from collections import Counter, defaultdict
 from pathlib import Path
 from ..reasoning.answers import answers_match, answers_equivalent
-from ..reasoning.search import run_search
+from ..reasoning.search import run_search, SearchMode
+from tqdm.auto import tqdm
 
 # %% auto #0
 __all__ = ['tool_use_eval', 'search_eval']
@@ -117,16 +118,19 @@ def tool_use_eval(reasoner, records: list[dict], phrasing: str | None = None, ex
 
 # %% ../../nbs/60_eval_tools.ipynb #1b9aaac5
 def search_eval(reasoner, records: list[dict], n: int = 4, progress: bool = True) -> dict:
-    from tqdm.auto import tqdm
-    rows = {"greedy": [], "best_of_n": [], "majority": []}
+    "Accuracy, tokens and seconds per problem of one greedy sample, best-of-`n` and majority of `n`."
+    searches = (SearchMode.BEST_OF_N, SearchMode.MAJORITY)
+    rows = {"greedy": [], **{str(m): [] for m in searches}}
     for i, r in enumerate(tqdm(records, desc="search", disable=not progress)):
         t = time.perf_counter(); g = reasoner.reason(r["question"], verify=False)
-        rows["greedy"].append((answers_equivalent(g.answer, r["answer"]), g.usage["total_tokens"], time.perf_counter() - t))
-        for m in ("best_of_n", "majority"):
+        rows["greedy"].append((answers_equivalent(g.answer, r["answer"]), g.usage["total_tokens"],
+                               time.perf_counter() - t))
+        for m in searches:
             t = time.perf_counter(); s = run_search(reasoner, r["question"], method=m, n=n, seed=i)
-            rows[m].append((answers_equivalent(s.answer, r["answer"]), s.search["tokens"], time.perf_counter() - t))
-    out = {k: {"accuracy": sum(a for a, _, _ in v) / max(1, len(v)), "tokens_per_problem": statistics.mean(t for _, t, _ in v) if v else 0,
+            rows[str(m)].append((answers_equivalent(s.answer, r["answer"]), s.search["tokens"], time.perf_counter() - t))
+    out = {k: {"accuracy": sum(a for a, _, _ in v) / max(1, len(v)),
+               "tokens_per_problem": statistics.mean(t for _, t, _ in v) if v else 0,
                "seconds_per_problem": statistics.mean(s for _, _, s in v) if v else 0} for k, v in rows.items()}
     out["problems"], out["n"] = len(records), n
-    for m in ("best_of_n", "majority"): out[f"gain_{m}_vs_greedy"] = out[m]["accuracy"] - out["greedy"]["accuracy"]
+    for m in searches: out[f"gain_{m}_vs_greedy"] = out[m]["accuracy"] - out["greedy"]["accuracy"]
     return out

@@ -7,19 +7,21 @@ from __future__ import annotations
 import copy, json, math, time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Protocol, runtime_checkable
 import torch
+from safetensors.torch import load_file
 from torch import Tensor, nn
 from ..models.config import SvendConfig
-from ..models.transformer import Svend, KVCache, make_cache
+from ..models.transformer import Svend, SvendVerifier, Rotary, KVCache, make_cache
 from ..data.tokenizer import SvendTokenizer, tokenizer_file_in
 from ..data.cli import UserError
-from ..models.hf import check_model_dir
+from ..models.hf import check_model_dir, import_llama
 from ..tools.sandbox import check_cancelled
 
 # %% auto #0
-__all__ = ['ContextLengthError', 'Sampling', 'sample_token', 'Decoder', 'TextStream', 'Token', 'Completion', 'Engine',
-           'find_model_dir', 'model_files', 'load_model', 'quantize_model', 'weight_bytes', 'perplexity']
+__all__ = ['ContextLengthError', 'Sampling', 'sample_token', 'Decoder', 'DecoderProtocol', 'TextStream', 'Token', 'Completion',
+           'TextEngine', 'Engine', 'find_model_dir', 'model_files', 'load_model', 'quantize_model', 'weight_bytes',
+           'perplexity']
 
 # %% ../../nbs/40_engine.ipynb #ee789e8f
 class ContextLengthError(ValueError):
@@ -109,6 +111,20 @@ class Decoder:
         self.cache.k, self.cache.v = self.cache.k[:, idx], self.cache.v[:, idx]
         self.logits = self.logits[idx]
 
+@runtime_checkable
+class DecoderProtocol(Protocol):
+    """What the tool loop and search use of a decoder, whatever computes the logits: `Decoder` here, the batcher's
+    one-row decoders (`svend.inference.batching`) and vLLM's (`svend.inference.vllm`)."""
+    @property
+    def rows(self) -> int: ...
+    @property
+    def room(self) -> int: ...             # positions left in its context
+    tokens: int                            # positions fed so far
+    def sample(self, s: Sampling, generator: torch.Generator | None = None) -> Tensor: ...   # each row's next id
+    def feed(self, ids) -> Tensor | None: ...   # append ids (sampled or forced) to every row
+    def fork(self, rows: int = 1) -> "DecoderProtocol": ...   # an independent copy that continues from here
+    def close(self) -> None: ...            # give back what it holds (a batch slot)
+
 # %% ../../nbs/40_engine.ipynb #aef06454
 class TextStream:
     "Turn token ids, pushed one at a time, into text deltas that never split a character."
@@ -148,17 +164,22 @@ def _cut_at_stop(text: str, stops: list[str]) -> tuple[str, bool]:
     return (text[:cut], True) if cut >= 0 else (text, False)
 
 # %% ../../nbs/40_engine.ipynb #dcc67c33
-class Engine:
-    "KV-cached text generation with a Svend model."
-    def __init__(self, model: Svend, tokenizer: SvendTokenizer, batcher=None):
-        self.model, self.tok = model.eval(), tokenizer
+class TextEngine:
+    """What the tool loop, search and the server need from an engine, whatever runs the model: the tokenizer, the
+    context length, prompt ids, the token budget, `start` (a prefilled decoder: `DecoderProtocol`) and token
+    streaming built on it. `Engine` (below) runs a Svend model in PyTorch; `svend.inference.vllm.VLLMEngine` asks
+    vLLM. A subclass provides `vocab_size`, `max_context` and `start`."""
+    def __init__(self, tokenizer: SvendTokenizer):
+        self.tok = tokenizer
         self.default_stop_ids = [tokenizer.token_id("<|end|>"), tokenizer.eos_id]
-        self.batcher = batcher   # a `svend.inference.batching.Batcher`: one-row decoders share forward passes
 
     @property
-    def device(self) -> torch.device: return self.model.tok_embeddings.weight.device
+    def device(self) -> torch.device: return torch.device("cpu")   # where seeded generators live
     @property
-    def max_context(self) -> int: return self.batcher.max_len if self.batcher else self.model.cfg.max_seq_len
+    def vocab_size(self) -> int: raise NotImplementedError
+    @property
+    def max_context(self) -> int: raise NotImplementedError
+    def start(self, prompt, max_tokens: int, rows: int = 1) -> DecoderProtocol: raise NotImplementedError
 
     def prompt_ids(self, prompt) -> list[int]:
         "Token ids of a text prompt, a list of chat messages, or ids."
@@ -167,21 +188,21 @@ class Engine:
             return self.tok.render_messages(prompt, add_generation_prompt=True)[0]
         ids = [int(i) for i in prompt]
         if not ids: raise ValueError("the prompt is empty")
-        if max(ids) >= self.model.cfg.vocab_size or min(ids) < 0: raise ValueError("the prompt has token ids outside the vocabulary")
+        if max(ids) >= self.vocab_size or min(ids) < 0: raise ValueError("the prompt has token ids outside the vocabulary")
         return ids
 
-    def start(self, prompt, max_tokens: int, rows: int = 1) -> Decoder:
-        "Prefill `prompt` once and return a decoder with `rows` rows and room for `max_tokens` more tokens."
-        ids = self.prompt_ids(prompt)
-        need = len(ids) + max_tokens
-        if need > self.max_context:
-            raise ContextLengthError(f"the prompt has {len(ids)} tokens and {max_tokens} more were asked for: "
-                                     f"{need} > the model's context of {self.max_context}")
-        if self.batcher is not None and rows == 1: dec = self.batcher.open()
-        else: dec = Decoder(self.model, make_cache(self.model, 1, max_len=need))
-        dec.vocab_limit = self.tok.vocab_size if self.tok.vocab_size < self.model.cfg.vocab_size else None
-        dec.feed(ids)
-        return dec.fork(rows) if rows > 1 else dec
+    def budget(self, prompt_len: int, asked: int | None = None, default: int = 256) -> int:
+        """Tokens to generate after a prompt of `prompt_len` tokens: `asked`, or else `default` cut to what fits.
+        The one place a token budget is computed (the tool loop, search and every server route call it). Asking
+        for more than fits is a `ContextLengthError` with the numbers (the server answers 400)."""
+        room = self.max_context - prompt_len
+        if asked is not None and asked > room:
+            raise ContextLengthError(f"this model's context is {self.max_context} tokens; the prompt has {prompt_len} "
+                                     f"and {asked} more were asked for (max_tokens). Shorten the prompt or ask for fewer.")
+        if room < 1:
+            raise ContextLengthError(f"the prompt has {prompt_len} tokens: no room left in the "
+                                     f"{self.max_context}-token context")
+        return asked if asked is not None else min(default, room)
 
     def _generator(self, seed: int | None) -> torch.Generator | None:
         if seed is None: return None
@@ -215,6 +236,34 @@ class Engine:
             emitted += len(out)
             yield Token(t, out)
             dec.feed([t])
+
+# %% ../../nbs/40_engine.ipynb #d6c725ae
+class Engine(TextEngine):
+    "KV-cached text generation with a Svend model in PyTorch."
+    def __init__(self, model: Svend, tokenizer: SvendTokenizer, batcher=None):
+        super().__init__(tokenizer)
+        self.model = model.eval()
+        self.batcher = batcher   # a `svend.inference.batching.Batcher`: one-row decoders share forward passes
+
+    @property
+    def device(self) -> torch.device: return self.model.tok_embeddings.weight.device
+    @property
+    def vocab_size(self) -> int: return self.model.cfg.vocab_size
+    @property
+    def max_context(self) -> int: return self.batcher.max_len if self.batcher else self.model.cfg.max_seq_len
+
+    def start(self, prompt, max_tokens: int, rows: int = 1) -> Decoder:
+        "Prefill `prompt` once and return a decoder with `rows` rows and room for `max_tokens` more tokens."
+        ids = self.prompt_ids(prompt)
+        need = len(ids) + max_tokens
+        if need > self.max_context:
+            raise ContextLengthError(f"the prompt has {len(ids)} tokens and {max_tokens} more were asked for: "
+                                     f"{need} > the model's context of {self.max_context}")
+        if self.batcher is not None and rows == 1: dec = self.batcher.open()
+        else: dec = Decoder(self.model, make_cache(self.model, 1, max_len=need))
+        dec.vocab_limit = self.tok.vocab_size if self.tok.vocab_size < self.model.cfg.vocab_size else None
+        dec.feed(ids)
+        return dec.fork(rows) if rows > 1 else dec
 
     @torch.inference_mode()
     def generate(self, prompt, n: int = 1, sampling: Sampling | None = None, **kw) -> list[Completion]:
@@ -282,15 +331,13 @@ def model_files(path, head: str | None = None) -> tuple[Path, Path]:
 def load_model(path, dtype: torch.dtype = torch.float32, quantize: str | None = None,
                device=None) -> tuple[Svend, SvendTokenizer]:
     "A model and its tokenizer from a Svend checkpoint, a training output directory or a Llama-format directory."
-    from safetensors.torch import load_file
-    from svend.models.hf import import_llama
     d, tok_file = model_files(path)   # config, sizes and weight headers, before anything is read
     tok = SvendTokenizer.load(tok_file)
     if (d / "svend_config.json").exists():
         cfg = SvendConfig.load(d)
         cls = Svend
         if cfg.head == "score":   # a verifier: the same decoder with a scoring head
-            from svend.reasoning.verifier import SvendVerifier as cls
+            cls = SvendVerifier
         with torch.device("meta"): model = cls(cfg)
         sd = load_file(d / "model.safetensors")
         if cfg.tie_embeddings: sd["output.weight"] = sd["tok_embeddings.weight"]
@@ -299,7 +346,6 @@ def load_model(path, dtype: torch.dtype = torch.float32, quantize: str | None = 
             first = str(e).strip().splitlines()[0]
             raise UserError(f"the weights in {d} do not match its svend_config.json: {first}") from None
         if cfg.tie_embeddings: model.output.weight = model.tok_embeddings.weight
-        from svend.models.transformer import Rotary
         model.rotary = Rotary(cfg)
         model = model.to(device=device, dtype=dtype)
     elif (d / "config.json").exists(): model = import_llama(d, dtype=dtype, device=device)

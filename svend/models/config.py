@@ -101,11 +101,14 @@ SvendConfig.from_preset = staticmethod(from_preset)
 
 # %% ../../nbs/00_config.ipynb #cba7f142
 def num_params(cfg: SvendConfig) -> int:
-    "Exact parameter count of `Svend(cfg)`, counted on the meta device (no memory used)."
-    import torch
-    from svend.models.transformer import Svend   # imported here: the transformer module imports this one
-    with torch.device("meta"): model = Svend(cfg)
-    return sum(p.numel() for p in model.parameters())   # .parameters() yields a tied weight once
+    "Exact parameter count of `Svend(cfg)` (a tied output head counted once)."
+    d, hd = cfg.dim, cfg.head_dim
+    layer = (2 * d                                           # attention and feed-forward RMSNorm weights
+             + d * (cfg.n_heads + 2 * cfg.n_kv_heads) * hd   # fused q, k, v projection
+             + cfg.n_heads * hd * d                          # attention output
+             + 3 * d * cfg.ffn_dim)                          # SwiGLU: gate and up (fused), down
+    head = 0 if cfg.tie_embeddings else cfg.vocab_size * d
+    return cfg.vocab_size * d + cfg.n_layers * layer + d + head
 
 SvendConfig.num_params = num_params
 

@@ -9,11 +9,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 from torch.utils.checkpoint import checkpoint
-from .config import SvendConfig
+from .config import SvendConfig, PRESETS
+from ..data.tokenizer import IGNORE_INDEX
 
 # %% auto #0
 __all__ = ['RMSNorm', 'rope_frequencies', 'Rotary', 'apply_rotary', 'KVCache', 'make_cache', 'Attention', 'FeedForward', 'Block',
-           'linear_cross_entropy', 'Svend', 'compile_blocks']
+           'linear_cross_entropy', 'Svend', 'SvendVerifier', 'compile_blocks']
 
 # %% ../../nbs/01_transformer.ipynb #f580911b
 class RMSNorm(nn.Module):
@@ -235,6 +236,23 @@ class Svend(nn.Module):
         x = self.hidden(ids, cache, doc_ids)
         if targets is not None: return linear_cross_entropy(x, self.output.weight, targets)
         return self.output(x[:, -1:] if last_only else x)
+
+# %% ../../nbs/01_transformer.ipynb #0f96208f
+class SvendVerifier(Svend):
+    "A Svend decoder with a scoring head: a logit of P(reasoning so far is correct) at every position."
+    def __init__(self, cfg: SvendConfig):
+        super().__init__(cfg)
+        self.score_head = nn.Linear(cfg.dim, 1)
+        nn.init.zeros_(self.score_head.weight); nn.init.zeros_(self.score_head.bias)
+
+    def forward(self, ids: Tensor, targets: Tensor | None = None, cache: KVCache | None = None,
+                doc_ids: Tensor | None = None) -> Tensor:
+        "Score logits (batch, seq); or, given 0/1 `targets` (IGNORE_INDEX elsewhere), the mean BCE loss."
+        s = self.score_head(self.hidden(ids, cache, doc_ids)).squeeze(-1).float()
+        if targets is None: return s
+        m = targets != IGNORE_INDEX
+        if not m.any(): return s.sum() * 0.0
+        return F.binary_cross_entropy_with_logits(s[m], targets[m].float())
 
 # %% ../../nbs/01_transformer.ipynb #5e9d4c0f
 def compile_blocks(self: Svend, **compile_kwargs) -> Svend:

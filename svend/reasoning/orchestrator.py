@@ -4,18 +4,23 @@
 
 # %% ../../nbs/41_orchestrator.ipynb #ab28a17a
 from __future__ import annotations
-import json, time
+import copy, random, time
 from dataclasses import dataclass, field, asdict
+from enum import StrEnum
 from typing import Iterator
 import torch
-from ..data.tokenizer import SvendTokenizer
-from ..inference.engine import Engine, Sampling, TextStream, ContextLengthError, load_model, model_files
+from ..data.tokenizer import SvendTokenizer, train_tokenizer, sample_corpus, training_targets, IGNORE_INDEX
+from ..models.config import SvendConfig
+from ..models.transformer import Svend
+from ..inference.engine import Engine, TextEngine, Sampling, TextStream, load_model, model_files
 from ..tools.calls import parse_tool_call
 from ..tools.registry import ToolRegistry, ToolResult, default_registry
 from ..tools.sandbox import check_cancelled
+from .verifier import Verifier
+from .search import SearchMode, run_search
 
 # %% auto #0
-__all__ = ['ToolCallRecord', 'Step', 'ReasoningResult', 'Event', 'Reasoner', 'toy_tool_model', 'complete_text']
+__all__ = ['ToolCallRecord', 'Step', 'ReasoningResult', 'EventType', 'Event', 'Reasoner', 'toy_tool_model', 'complete_text']
 
 # %% ../../nbs/41_orchestrator.ipynb #49ef817c
 @dataclass
@@ -60,14 +65,39 @@ class ReasoningResult:
         return d
 
 # %% ../../nbs/41_orchestrator.ipynb #e366b65f
+class EventType(StrEnum):
+    "What a reasoning event reports (its name is the `type` of the JSON event)."
+    STEP = "step"                  # the model opened step `step`
+    TEXT = "text"                  # a delta of what it writes (`text`)
+    TOOL_CALL = "tool_call"        # it closed a tool call (`tool_call`), about to run
+    TOOL_RESULT = "tool_result"    # the call ran: its record, with the result fed back
+    ANSWER = "answer"              # it opened the final answer
+    VERIFICATION = "verification"  # the verifier's scores (`info`)
+    SEARCH = "search"              # the verifier doubted the answer: a search starts (`info`: method, n, score)
+    DONE = "done"                  # the end: the whole `result`
+    RAW = "raw"                    # on request: every token's text, markers and tool results included
+
 @dataclass
 class Event:
-    type: str                 # "step", "text", "tool_call", "tool_result", "answer", "done"; "raw" on request
+    type: EventType
     text: str = ""
     step: int | None = None
     tool_call: ToolCallRecord | None = None
     result: ReasoningResult | None = None
-    decoder: object = field(default=None, repr=False)   # on "done": the decoder, to continue from (search)
+    info: dict | None = None                            # verification scores, or what a search starts
+    decoder: object = field(default=None, repr=False)   # on "done" from `stream`: the decoder, to continue from
+
+    def __post_init__(self): self.type = EventType(self.type)
+
+    def to_dict(self) -> dict:
+        "The event as JSON: what `/v1/reason` streams and the app reads."
+        if self.type == EventType.DONE: return {"type": "done", "result": self.result.to_dict()}
+        if self.type in (EventType.VERIFICATION, EventType.SEARCH): return {"type": str(self.type), **self.info}
+        d = {"type": str(self.type)}
+        if self.step is not None: d["step"] = self.step
+        if self.text: d["text"] = self.text
+        if self.tool_call is not None: d["tool_call"] = asdict(self.tool_call)
+        return d
 
 # %% ../../nbs/41_orchestrator.ipynb #7258c4f8
 class Reasoner:
@@ -95,11 +125,14 @@ class Reasoner:
         model_files(path, head="lm")
         if verifier_path is not None: model_files(verifier_path, head="score")
         model, tok = load_model(path, dtype=dtype, quantize=quantize)
-        verifier = None
-        if verifier_path is not None:
-            from svend.reasoning.verifier import Verifier
-            verifier = Verifier.from_pretrained(verifier_path)
+        verifier = None if verifier_path is None else Verifier.from_pretrained(verifier_path)
         return cls(Engine(model, tok), verifier=verifier, **kw)
+
+    def with_engine(self, engine: TextEngine) -> "Reasoner":
+        "The same reasoner (settings, tools, verifier) generating with another engine: a batching or a vLLM one."
+        r = copy.copy(self)
+        r.engine, r.tok = engine, engine.tok
+        return r
 
     def prompt_ids(self, question: str) -> list[int]:
         msgs = ([{"role": "system", "content": self.system}] if self.system else []) + [{"role": "user", "content": question}]
@@ -130,8 +163,8 @@ class Reasoner:
         and the fed-back tool results included (what `/v1/completions` returns)."""
         t0 = time.perf_counter()
         prompt = prompt or self.prompt_ids(question)
-        if sampling is None and "max_tokens" not in kw and decoder is None:   # the default budget: what fits the context
-            kw["max_tokens"] = max(1, min(self.max_tokens, self.engine.max_context - len(prompt)))
+        if sampling is None and decoder is None:   # what was asked, or the default cut to what the context leaves
+            kw["max_tokens"] = self.engine.budget(len(prompt), kw.get("max_tokens"), self.max_tokens)
         s = sampling or Sampling(**{"max_tokens": self.max_tokens, **self.defaults, **kw})
         dec = decoder or self.engine.start(prompt, s.max_tokens)
         if generator is None and s.seed is not None: generator = torch.Generator().manual_seed(s.seed)
@@ -201,27 +234,37 @@ class Reasoner:
         return ReasoningResult(question, steps, parsed["answer"], finish, self.tok.decode(out), usage, timings, ids=out,
                                forced=spans)
 
-    def reason(self, question: str, allow_tools: bool = True, verify: bool = True, search: str | None = None,
-               n: int = 4, threshold: float = 0.5, **kw) -> ReasoningResult:
-        """Answer `question`. With a verifier and `verify`, score the steps and the answer. `search` is None (one
-        sample), "auto" (search only when the verifier's score is below `threshold`), or "best_of_n",
-        "majority", "beam" (always; `n` candidates). See the search notebook."""
-        if search not in (None, "none", "auto", "best_of_n", "majority", "beam"):
-            raise ValueError(f"search must be none, auto, best_of_n, majority or beam; got {search!r}")
-        if search in ("best_of_n", "majority", "beam"):
-            from svend.reasoning.search import run_search
-            return run_search(self, question, method=search, n=n, allow_tools=allow_tools, **kw)
+    def run(self, question: str, allow_tools: bool = True, verify: bool = True, search: SearchMode | str | None = None,
+            n: int = 4, threshold: float = 0.5, **kw) -> Iterator[Event]:
+        """Answer `question`, as events: those of `stream`, then `verification` (with a verifier and `verify`), then
+        `search` if the verifier's doubt starts one, then `done` with the final result. `search`: none (one sample),
+        auto (one sample, then a verifier-weighted majority of `n` when its score is below `threshold`), or
+        best_of_n, majority, beam (always a search of `n` candidates: no token events, see the search notebook)."""
+        mode = SearchMode.parse(search)
+        if mode.always:
+            yield Event(EventType.DONE, result=run_search(self, question, method=mode, n=n, allow_tools=allow_tools, **kw))
+            return
         result = None
-        for ev in self.stream(question, allow_tools=allow_tools, **kw): result = ev.result
-        if (verify or search == "auto") and self.verifier is not None:
+        for ev in self.stream(question, allow_tools=allow_tools, **kw):
+            if ev.type == EventType.DONE: result = ev.result
+            else: yield ev
+        ev = None   # the finished run's decoder: its batch slot goes back before a search opens others
+        if (verify or mode == SearchMode.AUTO) and self.verifier is not None:
             self.verify(result)
-            if search == "auto" and result.verification["score"] < threshold:
-                from svend.reasoning.search import run_search
-                searched = run_search(self, question, method="majority", n=n, allow_tools=allow_tools, **kw)
-                searched.search["triggered_by"] = {"score": result.verification["score"], "threshold": threshold}
-                searched.search["tokens"] += result.usage["total_tokens"]
-                return searched
-        return result
+            yield Event(EventType.VERIFICATION, info=result.verification)
+            if mode == SearchMode.AUTO and result.verification["score"] < threshold:
+                first = result
+                yield Event(EventType.SEARCH, info={"method": str(SearchMode.MAJORITY), "n": n, "score": first.verification["score"]})
+                result = run_search(self, question, method=SearchMode.MAJORITY, n=n, allow_tools=allow_tools, **kw)
+                result.search["triggered_by"] = {"score": first.verification["score"], "threshold": threshold}
+                result.search["tokens"] += first.usage["total_tokens"]   # the first sample was part of the cost
+        yield Event(EventType.DONE, result=result)
+
+    def reason(self, question: str, allow_tools: bool = True, verify: bool = True, search: SearchMode | str | None = None,
+               n: int = 4, threshold: float = 0.5, **kw) -> ReasoningResult:
+        "The final result of `run` (same arguments)."
+        for ev in self.run(question, allow_tools, verify, search, n, threshold, **kw): pass
+        return ev.result
 
     def verify(self, result: ReasoningResult) -> ReasoningResult:
         "Attach the verifier's step and outcome scores to `result` (in place)."
@@ -238,10 +281,6 @@ def toy_tool_model(seed: int = 0, steps: int = 150):
     """(model, tokenizer): a small model overfitted to answer "What is 1234 * 5678?" by calling `execute_python`
     and copying the result. Its training traces carry random results, so a right answer proves the tool ran.
     For tests, demos and benchmarks of the tool loop; a few seconds on a CPU."""
-    import random
-    from svend.data.tokenizer import train_tokenizer, sample_corpus, training_targets
-    from svend.models.config import SvendConfig
-    from svend.models.transformer import Svend
     tok = train_tokenizer(sample_corpus(300) + ["print(1234 * 5678) Multiply with Python."], vocab_size=700)
     rng = random.Random(seed)
     def trace(result: str) -> dict:
@@ -257,7 +296,7 @@ def toy_tool_model(seed: int = 0, steps: int = 150):
     pairs = [training_targets(*tok.render(tr)) for tr in traces]
     L = max(len(x) for x, _ in pairs)
     X = torch.tensor([x + [tok.pad_id] * (L - len(x)) for x, _ in pairs])
-    Y = torch.tensor([y + [-100] * (L - len(y)) for _, y in pairs])
+    Y = torch.tensor([y + [IGNORE_INDEX] * (L - len(y)) for _, y in pairs])
     for _ in range(steps):
         loss = model(X, targets=Y); opt.zero_grad(); loss.backward(); opt.step()
     model.train_loss = loss.item()

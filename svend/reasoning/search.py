@@ -4,20 +4,44 @@
 
 # %% ../../nbs/43_search.ipynb #507a538a
 from __future__ import annotations
-import math, re, time
+import time
 from collections import defaultdict
+from enum import StrEnum
 import torch
 from ..inference.engine import Sampling
-from .orchestrator import Reasoner, ReasoningResult
-from .answers import normalize_answer, answers_match
+from .answers import normalize_answer
 
 # %% auto #0
-__all__ = ['run_search']
+__all__ = ['SearchMode', 'run_search']
+
+# %% ../../nbs/43_search.ipynb #e17ffc46
+class SearchMode(StrEnum):
+    "How much compute an answer gets: one sample, a search when the verifier doubts it, or always a search."
+    NONE = "none"
+    AUTO = "auto"
+    BEST_OF_N = "best_of_n"
+    MAJORITY = "majority"
+    BEAM = "beam"
+
+    @classmethod
+    def parse(cls, value) -> "SearchMode":
+        "A mode from its name (None means none); an unknown name is a ValueError that lists the modes."
+        if value is None: return cls.NONE
+        try: return cls(value)
+        except ValueError:
+            raise ValueError(f"search must be one of {', '.join(cls)}; got {value!r}") from None
+
+    @property
+    def always(self) -> bool:
+        "This mode searches whatever the verifier says."
+        return self in (SearchMode.BEST_OF_N, SearchMode.MAJORITY, SearchMode.BEAM)
 
 # %% ../../nbs/43_search.ipynb #ad7cf9d5
-def _sampling(reasoner: Reasoner, kw: dict) -> Sampling:
-    "Search needs diversity: greedy settings are raised to temperature 0.8 unless the caller set one."
-    kw = {"max_tokens": reasoner.max_tokens, **reasoner.defaults, **kw}
+def _sampling(reasoner: Reasoner, question: str, kw: dict) -> Sampling:
+    """Search needs diversity: greedy settings are raised to temperature 0.8 unless the caller set one. The token
+    budget is the engine's, as for one sample."""
+    kw = {**reasoner.defaults, **kw}
+    kw["max_tokens"] = reasoner.engine.budget(len(reasoner.prompt_ids(question)), kw.get("max_tokens"), reasoner.max_tokens)
     if kw.get("temperature", 0) == 0: kw["temperature"] = 0.8
     return Sampling(**kw)
 
@@ -35,20 +59,22 @@ def _samples(reasoner, question, n, allow_tools, s, g) -> list[ReasoningResult]:
         out.append(ev.result)
     return out
 
-def run_search(reasoner: Reasoner, question: str, method: str = "majority", n: int = 4, allow_tools: bool = True,
-               width: int | None = None, expand: int = 2, max_depth: int = 12, **kw) -> ReasoningResult:
-    """Search with `method` ("best_of_n", "majority" or "beam") using `n` candidates (beam: `width` prefixes kept,
+def run_search(reasoner: Reasoner, question: str, method: SearchMode | str = SearchMode.MAJORITY, n: int = 4,
+               allow_tools: bool = True, width: int | None = None, expand: int = 2, max_depth: int = 12,
+               **kw) -> ReasoningResult:
+    """Search with `method` (best_of_n, majority or beam) using `n` candidates (beam: `width` prefixes kept,
     default n // 2, each expanded `expand` ways per step). Returns the chosen trace, with `search` describing the run."""
-    if method not in ("best_of_n", "majority", "beam"): raise ValueError(f"unknown search method {method!r}")
+    method = SearchMode.parse(method)
+    if not method.always: raise ValueError(f"run_search runs best_of_n, majority or beam; got {method}")
     if n < 1: raise ValueError(f"n must be at least 1, got {n}")
     t0 = time.perf_counter()
     seed = kw.pop("seed", None)
-    s = _sampling(reasoner, kw)
+    s = _sampling(reasoner, question, kw)
     g = torch.Generator().manual_seed(seed if seed is not None else 0)
-    if method in ("best_of_n", "majority"):
+    if method in (SearchMode.BEST_OF_N, SearchMode.MAJORITY):
         cands = _samples(reasoner, question, n, allow_tools, s, g)
         scores = [_score(reasoner, r) for r in cands]
-        if method == "best_of_n":
+        if method == SearchMode.BEST_OF_N:
             best = max(range(n), key=lambda i: scores[i])
             votes = None
         else:
@@ -62,7 +88,7 @@ def run_search(reasoner: Reasoner, question: str, method: str = "majority", n: i
             else: best = max(range(n), key=lambda i: scores[i])
             votes = dict(weight)
         chosen = cands[best]
-        info = {"method": method, "candidates": n, "answers": [r.answer for r in cands], "scores": scores, "votes": votes}
+        info = {"method": str(method), "candidates": n, "answers": [r.answer for r in cands], "scores": scores, "votes": votes}
         tokens = sum(r.usage["completion_tokens"] + r.usage["tool_tokens"] for r in cands) + chosen.usage["prompt_tokens"]
     else:
         if reasoner.verifier is None: raise ValueError("beam search needs a verifier to rank partial traces")

@@ -11,29 +11,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 from ..models.config import SvendConfig
-from ..models.transformer import Svend, KVCache
+from ..models.transformer import Svend, SvendVerifier, KVCache
 from ..data.tokenizer import SvendTokenizer, normalize_record, IGNORE_INDEX
 
 # %% auto #0
-__all__ = ['CORRUPTIONS', 'SvendVerifier', 'score_positions', 'position_labels', 'perturb_number', 'corrupt', 'verifier_example',
+__all__ = ['CORRUPTIONS', 'score_positions', 'position_labels', 'perturb_number', 'corrupt', 'verifier_example',
            'corrupted_pairs', 'verifier_documents', 'Verifier', 'evaluate_verifier']
-
-# %% ../../nbs/42_verifier.ipynb #3102c38f
-class SvendVerifier(Svend):
-    "A Svend decoder with a scoring head: a logit of P(reasoning so far is correct) at every position."
-    def __init__(self, cfg: SvendConfig):
-        super().__init__(cfg)
-        self.score_head = nn.Linear(cfg.dim, 1)
-        nn.init.zeros_(self.score_head.weight); nn.init.zeros_(self.score_head.bias)
-
-    def forward(self, ids: Tensor, targets: Tensor | None = None, cache: KVCache | None = None,
-                doc_ids: Tensor | None = None) -> Tensor:
-        "Score logits (batch, seq); or, given 0/1 `targets` (IGNORE_INDEX elsewhere), the mean BCE loss."
-        s = self.score_head(self.hidden(ids, cache, doc_ids)).squeeze(-1).float()
-        if targets is None: return s
-        m = targets != IGNORE_INDEX
-        if not m.any(): return s.sum() * 0.0
-        return F.binary_cross_entropy_with_logits(s[m], targets[m].float())
 
 # %% ../../nbs/42_verifier.ipynb #b58beff7
 def score_positions(tok: SvendTokenizer, ids: list[int]) -> list[int]:

@@ -4,29 +4,35 @@
 
 # %% ../../nbs/50_api.ipynb #fe5cb067
 from __future__ import annotations
-import argparse, asyncio, hmac, json, logging, os, sys, threading, time, uuid
+import asyncio, hmac, json, logging, os, socket, sys, threading, time, uuid
 from pathlib import Path
-from typing import Any, Callable, Iterator, Literal
+from typing import Callable, Iterator, Literal
 import torch
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..data.cli import UserError, ArgumentParser, cli, port, positive_int, positive_float, svend_home
-from ..tools.sandbox import cancel_scope, Cancelled
-from ..inference.engine import Engine, Sampling, ContextLengthError, Token, load_model, _cut_at_stop
+from ..data.cli import default_model_paths
+from ..data.tokenizer import SvendTokenizer
+from ..tools.sandbox import cancel_scope, Cancelled, default_sandbox, SandboxUnavailable
+from ..tools import sandbox as sandbox_module
+from ..inference.engine import Engine, Sampling, Token, _cut_at_stop
 from ..inference.batching import Batcher
-from ..reasoning.orchestrator import Reasoner, ToolCallRecord
+from ..inference.vllm import BackendUnavailable, check_vllm, vllm_export, VLLMEngine
+from ..reasoning.orchestrator import Reasoner, ToolCallRecord, Event, EventType
+from ..reasoning.search import SearchMode
+from ..reasoning.verifier import Verifier
+from ..quickstart import ensure_default_model
 from .admission import ServerLimits, Admission, RequestRejected
 
 # %% auto #0
 __all__ = ['log', 'LOOPBACK_HOSTS', 'CompletionRequest', 'ToolFunction', 'ToolCall', 'ContentPart', 'Message', 'FunctionSpec',
-           'ToolSpec', 'NamedToolChoice', 'ChatRequest', 'ReasonRequest', 'chat_prompt_ids', 'ChatDelta',
-           'PyTorchBackend', 'create_app', 'reason_event_dicts', 'free_port', 'serve_in_thread', 'BackendUnavailable',
-           'vllm_export', 'check_vllm', 'VLLMDecoder', 'VLLMEngine', 'VLLMBackend', 'default_model_paths',
-           'build_backend', 'main']
+           'ToolSpec', 'NamedToolChoice', 'ChatRequest', 'ReasonRequest', 'chat_prompt_ids', 'ChatDelta', 'Backend',
+           'PyTorchBackend', 'create_app', 'reason_event_dicts', 'free_port', 'serve_in_thread', 'VLLMBackend',
+           'default_model_or_train', 'build_backend', 'main']
 
 # %% ../../nbs/50_api.ipynb #693a2602
 class _Req(BaseModel):
@@ -131,7 +137,7 @@ class ReasonRequest(_Req):
     question: str = Field(min_length=1)
     allow_tools: bool = True
     verify: bool = True
-    search: Literal["none", "auto", "best_of_n", "majority", "beam"] | None = None
+    search: SearchMode | None = None
     search_n: int = Field(4, ge=1, le=16)
     threshold: float = Field(0.5, ge=0, le=1)
 
@@ -268,39 +274,25 @@ def _merge(msg: dict, delta: dict):
             else: calls[c["index"]]["function"]["arguments"] += c["function"].get("arguments", "")
 
 # %% ../../nbs/50_api.ipynb #4b1d4785
-class PyTorchBackend:
-    name = "pytorch"
-    def __init__(self, reasoner: Reasoner, model_id: str = "svend", slots: int = 16):
-        self.model_id, self.tok = model_id, reasoner.tok
-        self.batcher = Batcher(reasoner.engine.model, slots=slots)
-        self.engine = Engine(reasoner.engine.model, reasoner.tok, batcher=self.batcher)
-        self._attach(reasoner)
-
-    def _attach(self, reasoner: Reasoner):
-        self.reasoner = reasoner
-        self.reasoner.engine = self.engine
-        self.verifier = reasoner.verifier
-
-    @classmethod
-    def from_pretrained(cls, path, verifier_path=None, quantize: str | None = None, slots: int = 16, model_id=None):
-        dtype = torch.bfloat16 if torch.cuda.is_available() else torch.float32
-        r = Reasoner.from_pretrained(path, verifier_path=verifier_path, dtype=dtype, quantize=quantize)
-        if torch.cuda.is_available(): r.engine.model.cuda()
-        return cls(r, model_id or Path(path).name, slots)
+class Backend:
+    """What the routes serve: a reasoner (its engine, tools and verifier) under a model id. The routes call
+    `complete`, `chat` and `reason` and turn what comes back into JSON; how the model runs is the engine's
+    business (`PyTorchBackend` below, `VLLMBackend` at the end of this notebook)."""
+    name, slots = "reasoner", 16   # slots: sequences decoded together, what admission shares out
+    def __init__(self, reasoner: Reasoner, model_id: str = "svend"):
+        self.reasoner, self.model_id = reasoner, model_id
+        self.engine, self.tok, self.verifier = reasoner.engine, reasoner.tok, reasoner.verifier
 
     @property
     def max_context(self) -> int: return self.engine.max_context
 
-    @property
-    def slots(self) -> int: return self.batcher.pool.slots
-
-    def stalled(self) -> bool: return self.batcher.stalled()
+    def stalled(self) -> bool: return False
 
     @staticmethod
     def slots_needed(r: "ReasonRequest") -> int:
         "Batch slots a /v1/reason request holds at once at most: what admission reserves for it."
-        if r.search in ("best_of_n", "majority", "auto"): return 3       # the root, a finished sample, the next fork
-        if r.search == "beam": return 1 + 3 * max(1, r.search_n // 2)     # width beams + width x 2 expansions, + root
+        if r.search in (SearchMode.BEST_OF_N, SearchMode.MAJORITY, SearchMode.AUTO): return 3   # root, a sample, a fork
+        if r.search == SearchMode.BEAM: return 1 + 3 * max(1, r.search_n // 2)   # width beams + 2 x width expansions + root
         return 1
 
     def complete(self, prompt_ids: list[int], s: Sampling) -> Iterator[Token]:
@@ -332,30 +324,30 @@ class PyTorchBackend:
             if ev.decoder is not None: ev.decoder = None   # its batch slot goes back now, not when the event is read
             yield ev
 
-    def reason(self, r: ReasonRequest) -> Iterator:
-        "Events of a reasoning run, then verification and search; the last item is (\"result\", ReasoningResult)."
-        kw = dict(max_tokens=r.max_tokens or self.reasoner.max_tokens, top_p=r.top_p or 1.0,
-                  seed=None if r.seed is None else r.seed % 2**63,
+    def reason(self, r: ReasonRequest) -> Iterator[Event]:
+        "The events of `Reasoner.run`: the run as it happens, then verification and search; the last is `done`."
+        kw = dict(max_tokens=r.max_tokens, top_p=r.top_p or 1.0, seed=None if r.seed is None else r.seed % 2**63,
                   temperature=self.reasoner.defaults["temperature"] if r.temperature is None else r.temperature)
-        search = None if r.search == "none" else r.search
-        if search in ("best_of_n", "majority", "beam"):   # whole searches: no token stream, just the result
-            yield ("result", self.reasoner.reason(r.question, r.allow_tools, r.verify, search, r.search_n, r.threshold, **kw))
-            return
-        result = None
-        for ev in self.reasoner.stream(r.question, allow_tools=r.allow_tools, **kw):
-            if ev.type == "done": result = ev.result
-            else: yield ("event", ev)
-        ev = None   # the finished run's decoder: its slot goes back before a search opens others
-        if (r.verify or search == "auto") and self.verifier is not None:
-            self.reasoner.verify(result)
-            yield ("verification", result)
-            if search == "auto" and result.verification["score"] < r.threshold:
-                from svend.reasoning.search import run_search
-                yield ("search", {"method": "majority", "n": r.search_n, "score": result.verification["score"]})
-                first = result
-                result = run_search(self.reasoner, r.question, method="majority", n=r.search_n, allow_tools=r.allow_tools, **kw)
-                result.search["triggered_by"] = {"score": first.verification["score"], "threshold": r.threshold}
-        yield ("result", result)
+        yield from self.reasoner.run(r.question, r.allow_tools, r.verify, r.search, r.search_n, r.threshold, **kw)
+
+class PyTorchBackend(Backend):
+    "Svend's own engine, with continuous batching: concurrent requests share each forward pass."
+    name = "pytorch"
+    def __init__(self, reasoner: Reasoner, model_id: str = "svend", slots: int = 16):
+        self.batcher = Batcher(reasoner.engine.model, slots=slots)
+        super().__init__(reasoner.with_engine(Engine(reasoner.engine.model, reasoner.tok, batcher=self.batcher)), model_id)
+
+    @classmethod
+    def from_pretrained(cls, path, verifier_path=None, quantize: str | None = None, slots: int = 16, model_id=None):
+        dtype = torch.bfloat16 if torch.cuda.is_available() else torch.float32
+        r = Reasoner.from_pretrained(path, verifier_path=verifier_path, dtype=dtype, quantize=quantize)
+        if torch.cuda.is_available(): r.engine.model.cuda()
+        return cls(r, model_id or Path(path).name, slots)
+
+    @property
+    def slots(self) -> int: return self.batcher.pool.slots
+
+    def stalled(self) -> bool: return self.batcher.stalled()
 
 # %% ../../nbs/50_api.ipynb #d14e83c6
 log = logging.getLogger("svend.serve")
@@ -366,15 +358,6 @@ def _error(status: int, message: str, type_: str = "invalid_request_error", para
                         headers=headers)
 
 def _sse(obj) -> str: return f"data: {json.dumps(obj, ensure_ascii=False)}\n\n"
-
-def _budget(backend, prompt_len: int, asked: int | None, default: int) -> int:
-    "Tokens to generate: what was asked (or the default, cut to what fits); asking for too many is an error."
-    room = backend.max_context - prompt_len
-    if asked is not None and asked > room:
-        raise ContextLengthError(f"this model's context is {backend.max_context} tokens; the prompt has {prompt_len} "
-                                 f"and {asked} more were asked for (max_tokens). Shorten the prompt or ask for fewer.")
-    if room < 1: raise ContextLengthError(f"the prompt has {prompt_len} tokens: no room left in the {backend.max_context}-token context")
-    return asked if asked is not None else min(default, room)
 
 def _field_path(loc) -> list[str]:
     "A pydantic error location without 'body' and without the names of union branches ('str', 'list[ContentPart]')."
@@ -542,7 +525,7 @@ def _health_routes(app: FastAPI):
     def health():
         "Liveness: the process answers. Also what it serves, and whether its tool sandbox is insecure."
         b = backend
-        from svend.tools.sandbox import _default as sandbox   # the process-wide sandbox, if it has started
+        sandbox = sandbox_module._default   # the process-wide sandbox, if it has started
         return {"status": "ok", "model": b.model_id, "backend": b.name, "verifier": b.verifier is not None,
                 "max_context": b.max_context, "admission": admission.state(),
                 "sandbox": {"insecure": (sandbox.layers.get("insecure", False) if sandbox else
@@ -577,7 +560,7 @@ def _completion_route(app: FastAPI):
         ids = [backend.engine.prompt_ids(p) for p in prompts]
         _limit(sum(map(len, ids)) * req.n <= lim.max_prompt_tokens, f"{sum(map(len, ids)) * req.n} prompt tokens in one "
                f"request (prompts x n); at most {lim.max_prompt_tokens} (svend_serve --max-prompt-tokens)", "prompt")
-        budgets = [_budget(backend, len(x), req.max_tokens, 16) for x in ids]
+        budgets = [backend.engine.budget(len(x), req.max_tokens, 16) for x in ids]
         _limit(sum(budgets) * req.n <= lim.max_generated_tokens, f"this request may generate {sum(budgets) * req.n} tokens "
                f"(prompts x n x max_tokens); at most {lim.max_generated_tokens} (svend_serve --max-generated-tokens)",
                "max_tokens")
@@ -618,7 +601,7 @@ def _chat_route(app: FastAPI):
         _limit(len(ids) * req.n <= lim.max_prompt_tokens, f"{len(ids) * req.n} prompt tokens in one request (messages "
                f"x n); at most {lim.max_prompt_tokens} (svend_serve --max-prompt-tokens)", "messages")
         client_tools = bool(req.tools) and req.tool_choice != "none"
-        m = _budget(backend, len(ids), req.max_completion_tokens or req.max_tokens, backend.reasoner.max_tokens)
+        m = backend.engine.budget(len(ids), req.max_completion_tokens or req.max_tokens, backend.reasoner.max_tokens)
         _limit(m * req.n <= lim.max_generated_tokens, f"this request may generate {m * req.n} tokens (n x max_tokens); "
                f"at most {lim.max_generated_tokens} (svend_serve --max-generated-tokens)", "max_tokens")
         default_t = backend.reasoner.defaults["temperature"]
@@ -665,17 +648,17 @@ def _reason_route(app: FastAPI):
 
     @app.post("/v1/reason")
     async def reason(req: ReasonRequest, request: Request):
-        searching = req.search not in (None, "none")
+        searching = req.search not in (None, SearchMode.NONE)
         _limit(not searching or req.search_n <= lim.max_search_n, f"search_n={req.search_n}; at most {lim.max_search_n} "
                                                                    "(svend_serve --max-search-n)", "search_n")
         ids = backend.reasoner.prompt_ids(req.question)
         _limit(len(ids) <= lim.max_prompt_tokens, f"the question has {len(ids)} tokens; at most {lim.max_prompt_tokens}",
                "question")
-        req.max_tokens = _budget(backend, len(ids), req.max_tokens, backend.reasoner.max_tokens)
-        total = req.max_tokens * (req.search_n * (3 if req.search == "beam" else 1) if searching else 1)
+        req.max_tokens = backend.engine.budget(len(ids), req.max_tokens, backend.reasoner.max_tokens)
+        total = req.max_tokens * (req.search_n * (3 if req.search == SearchMode.BEAM else 1) if searching else 1)
         _limit(total <= lim.max_generated_tokens, f"this request may generate {total} tokens (max_tokens x search_n); "
                f"at most {lim.max_generated_tokens} (svend_serve --max-generated-tokens)", "max_tokens")
-        ticket = await _admit(app, backend.slots_needed(req) if hasattr(backend, "slots_needed") else 1, "search_n")
+        ticket = await _admit(app, backend.slots_needed(req), "search_n")
         if req.stream:
             async def events():
                 async for _, d in ticket.drain([lambda: reason_event_dicts(backend, req)]): yield _sse(d)
@@ -683,35 +666,24 @@ def _reason_route(app: FastAPI):
             return _stream(events(), ticket)
         result = None
         try:
-            async for _, (kind, x) in ticket.drain([lambda: backend.reason(req)], request):
-                if kind == "result": result = x
+            async for _, ev in ticket.drain([lambda: backend.reason(req)], request):
+                if ev.type == EventType.DONE: result = ev.result
         finally: ticket.release()
         return {"id": f"reason-{uuid.uuid4().hex}", "object": "reasoning", "model": backend.model_id, **result.to_dict()}
 
 # %% ../../nbs/50_api.ipynb #5ae511ae
-def reason_event_dicts(backend, req: ReasonRequest) -> Iterator[dict]:
+def reason_event_dicts(backend: Backend, req: ReasonRequest) -> Iterator[dict]:
     """The JSON events of `/v1/reason` with `stream`: step, text, tool_call, tool_result, answer (as they happen),
     then verification, search (when it runs) and done (with the whole result). The Gradio app reads the same."""
-    from dataclasses import asdict
-    for kind, x in backend.reason(req):
-        if kind == "event":
-            d = {"type": x.type}
-            if x.step is not None: d["step"] = x.step
-            if x.text: d["text"] = x.text
-            if x.tool_call is not None: d["tool_call"] = asdict(x.tool_call)
-            yield d
-        elif kind == "verification": yield {"type": "verification", **x.verification}
-        elif kind == "search": yield {"type": "search", **x}
-        else: yield {"type": "done", "result": x.to_dict()}
+    for ev in backend.reason(req): yield ev.to_dict()
 
 # %% ../../nbs/50_api.ipynb #2b98c216
 def free_port(host: str = "127.0.0.1") -> int:
-    import socket
     with socket.socket() as s: s.bind((host, 0)); return s.getsockname()[1]
 
 def serve_in_thread(app, host: str = "127.0.0.1", port: int | None = None, timeout: float = 30):
     "Start `app` with uvicorn in a daemon thread; returns (base_url, server). Stop with `server.should_exit = True`."
-    import uvicorn
+    import uvicorn   # an optional dependency of the server: imported where it serves
     port = port or free_port(host)
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off"))
     threading.Thread(target=server.run, daemon=True).start()
@@ -721,133 +693,55 @@ def serve_in_thread(app, host: str = "127.0.0.1", port: int | None = None, timeo
         time.sleep(0.02)
     return f"http://{host}:{port}", server
 
-# %% ../../nbs/50_api.ipynb #f2c6b6c1
-class BackendUnavailable(RuntimeError): "A serving backend that cannot run here (and why)."
-
-def vllm_export(model_path, out_dir) -> Path:
-    "Export a Svend checkpoint (a directory `load_model` accepts) to the Llama-format directory vLLM loads."
-    from svend.models.hf import export_llama
-    model, tok = load_model(model_path)
-    return export_llama(model, out_dir, tok, dtype=torch.bfloat16)
-
-def check_vllm():
-    "Raise `BackendUnavailable` unless vLLM is importable and a CUDA GPU is visible."
-    try: import vllm  # noqa: F401
-    except ImportError as e:
-        raise BackendUnavailable(f"--backend vllm needs vLLM: pip install 'svend[vllm]' (import failed: {e})") from None
-    if not torch.cuda.is_available():
-        raise BackendUnavailable("--backend vllm needs a CUDA GPU and none is visible; use --backend pytorch on this machine")
-
 # %% ../../nbs/50_api.ipynb #d5bb20d2
-class VLLMDecoder:
-    "A one-row decoder whose tokens come from vLLM, one generated segment at a time."
-    rows, logits, vocab_limit = 1, None, None
-    def __init__(self, engine: "VLLMEngine", prompt_ids: list[int], max_tokens: int):
-        self.engine, self.ctx, self.start, self.budget = engine, list(prompt_ids), len(prompt_ids), max_tokens
-        self.buf, self.pending, self.segments = [], None, 0
-
-    @property
-    def tokens(self) -> int: return len(self.ctx)
-    @property
-    def room(self) -> int: return self.engine.max_context - len(self.ctx)
-
-    def sample(self, s: Sampling, generator=None) -> Tensor:
-        if not self.buf:
-            left = max(1, min(self.room, self.budget - (len(self.ctx) - self.start)))
-            self.buf = self.engine.segment(self.ctx, s, left, None if s.seed is None else s.seed + self.segments)
-            self.segments += 1
-        self.pending = self.buf.pop(0)
-        return torch.tensor([self.pending])
-
-    def feed(self, ids) -> None:
-        ids = [int(i) for i in torch.as_tensor(ids).reshape(-1).tolist()]
-        if len(ids) > self.room: raise ContextLengthError(f"{len(ids)} more tokens do not fit: {self.room} positions left")
-        if ids == [self.pending]: self.ctx.append(self.pending)
-        else: self.ctx += ids; self.buf = []   # forced tokens: the rest of the segment no longer follows
-        self.pending = None
-
-    def fork(self, rows: int = 1) -> "VLLMDecoder":
-        d = VLLMDecoder(self.engine, self.ctx, self.budget); d.start = self.start
-        return d
-
-    def close(self): pass
-
-class VLLMEngine(Engine):
-    "The engine's interface over a vLLM `LLM`: decoders generate whole segments with one vLLM call each."
-    def __init__(self, llm, tokenizer, sampling_params_cls, max_context: int):
-        self.llm, self.tok, self.SamplingParams, self._max_context = llm, tokenizer, sampling_params_cls, max_context
-        self.default_stop_ids = [tokenizer.token_id("<|end|>"), tokenizer.eos_id]
-        self.batcher, self.lock = None, threading.Lock()
-        self.segment_stops = self.default_stop_ids + [tokenizer.token_id("<|/tool_call|>")]
-
-    @property
-    def max_context(self) -> int: return self._max_context
-    @property
-    def device(self): return torch.device("cpu")
-
-    def prompt_ids(self, prompt) -> list[int]:
-        ids = super().prompt_ids(prompt) if not (isinstance(prompt, list) and prompt and isinstance(prompt[0], int)) else list(prompt)
-        if max(ids) >= self.tok.vocab_size or min(ids) < 0: raise ValueError("the prompt has token ids outside the vocabulary")
-        return ids
-
-    def start(self, prompt, max_tokens: int, rows: int = 1) -> VLLMDecoder:
-        ids = self.prompt_ids(prompt)
-        if len(ids) + max_tokens > self.max_context:
-            raise ContextLengthError(f"the prompt has {len(ids)} tokens and {max_tokens} more were asked for: "
-                                     f"{len(ids) + max_tokens} > the model's context of {self.max_context}")
-        return VLLMDecoder(self, ids, max_tokens)
-
-    def segment(self, ctx: list[int], s: Sampling, max_tokens: int, seed: int | None) -> list[int]:
-        "Token ids vLLM writes after `ctx`, up to and including the first segment stop."
-        p = self.SamplingParams(max_tokens=max_tokens, temperature=s.temperature, top_p=s.top_p, top_k=s.top_k or -1,
-                                seed=seed, stop_token_ids=self.segment_stops, skip_special_tokens=False)
-        with self.lock:   # vLLM's offline LLM is not re-entrant; it batches inside each call
-            out = self.llm.generate([{"prompt_token_ids": ctx}], p, use_tqdm=False)[0].outputs[0]
-        ids = list(out.token_ids)
-        if isinstance(out.stop_reason, int) and (not ids or ids[-1] != out.stop_reason): ids.append(out.stop_reason)
-        return ids or [self.tok.eos_id]
-
-class VLLMBackend(PyTorchBackend):
+class VLLMBackend(Backend):
+    "The reasoner on vLLM (`svend.inference.vllm.VLLMEngine`)."
     name = "vllm"
-    def __init__(self, model_path, verifier_path=None, model_id=None, export_dir=None, max_context: int | None = None):
+
+    @classmethod
+    def from_pretrained(cls, model_path, verifier_path=None, model_id=None, export_dir=None,
+                        max_context: int | None = None) -> "VLLMBackend":
+        "Export `model_path` for vLLM (once: it is kept in `export_dir`) and load it."
         check_vllm()
-        import vllm
-        from svend.data.tokenizer import SvendTokenizer
-        from svend.models.config import SvendConfig
+        import vllm   # optional and GPU-only: imported only once asked for
         export_dir = Path(export_dir or Path(model_path) / "llama-export")
         if not (export_dir / "config.json").exists(): vllm_export(model_path, export_dir)
         cfg = json.loads((export_dir / "config.json").read_text())
         ctx = max_context or cfg["max_position_embeddings"]
         llm = vllm.LLM(model=str(export_dir), tokenizer=str(export_dir), dtype="bfloat16", max_model_len=ctx)
         tok = SvendTokenizer.load(export_dir)   # tokenizer.model, or a pretrained model's tokenizer.json
-        verifier = None
-        if verifier_path is not None:
-            from svend.reasoning.verifier import Verifier
-            verifier = Verifier.from_pretrained(verifier_path)
-        self.model_id, self.tok = model_id or Path(model_path).name, tok
-        self.engine = VLLMEngine(llm, tok, vllm.SamplingParams, ctx)
-        self._attach(Reasoner(self.engine, verifier=verifier))
+        verifier = None if verifier_path is None else Verifier.from_pretrained(verifier_path)
+        engine = VLLMEngine(llm, tok, vllm.SamplingParams, ctx)
+        return cls(Reasoner(engine, verifier=verifier), model_id or Path(model_path).name)
 
 # %% ../../nbs/50_api.ipynb #6a489547
-def default_model_paths(log=print) -> tuple[Path, Path | None]:
-    """The default reasoner and verifier: those of `svend_quickstart --base smollm2-135m` if it has been run (a
-    pretrained model fine-tuned: it reads questions far better), else the from-scratch quickstart's, trained first
-    (with a message and progress bars) if missing: that one needs nothing but this machine."""
-    from svend.quickstart import ensure_default_model
-    fine_tuned = svend_home() / "quickstart-smollm2-135m"
-    if (fine_tuned / "reasoner" / "model.safetensors").exists(): root = fine_tuned
-    else: root = ensure_default_model(log=log)
-    return root / "reasoner", (root / "verifier" if (root / "verifier").exists() else None)
+def default_model_or_train(train: bool | None = None, log=print) -> tuple[Path, Path | None]:
+    """The default model's (reasoner, verifier) directories, for `svend_serve` and `svend_app` run without
+    `--model-path`. With none trained yet, the quickstart model is trained (about 20 minutes on 2 CPU cores) only
+    if `train` (--train-default-model), or if `train` is None and the user agrees at a terminal; otherwise a
+    UserError says how to get a model."""
+    if (paths := default_model_paths()) is not None: return paths
+    where = svend_home() / "quickstart"
+    if train is None and sys.stdin.isatty():
+        answer = input(f"No model to serve: none given (--model-path) and none in {where}. Train the quickstart "
+                       "model now (about 20 minutes on 2 CPU cores)? [y/N] ")
+        train = answer.strip().lower() in ("y", "yes")
+    if not train:
+        raise UserError(f"no model to serve: pass --model-path DIR, or train the default model into {where} "
+                        "(svend_quickstart, or this command with --train-default-model)")
+    ensure_default_model(log=log)
+    return default_model_paths()
 
 def build_backend(model_path=None, verifier_path=None, backend: str = "pytorch", quantize: str = "none",
-                  max_batch: int = 16, model_name: str | None = None):
+                  max_batch: int = 16, model_name: str | None = None) -> Backend:
+    "The backend `svend_serve` and `svend_app` serve; with no `model_path`, the default model (never trained here)."
     if model_path is None:
-        model_path, default_verifier = default_model_paths()
+        model_path, default_verifier = default_model_or_train(train=False)
         verifier_path = verifier_path or default_verifier
         model_name = model_name or "svend-tiny"
     if backend == "vllm":
         if quantize != "none": raise BackendUnavailable("--quantize is for the pytorch backend; vLLM serves the bf16 export")
-        return VLLMBackend(model_path, verifier_path, model_id=model_name)
+        return VLLMBackend.from_pretrained(model_path, verifier_path, model_id=model_name)
     return PyTorchBackend.from_pretrained(model_path, verifier_path, quantize=None if quantize == "none" else quantize,
                                          slots=max_batch, model_id=model_name)
 
@@ -870,7 +764,10 @@ def _draining_server(config, admission: Admission):
 def main(argv=None):
     ap = ArgumentParser(prog="svend_serve", description="Serve a Svend model over an OpenAI-compatible HTTP API "
                         "(/v1/completions, /v1/chat/completions, /v1/reason, /v1/models, /health, /ready).")
-    ap.add_argument("--model-path", help="checkpoint, training output or Llama-format directory (default: the quickstart model in the cache)")
+    ap.add_argument("--model-path", help="checkpoint, training output or Llama-format directory "
+                    "(default: the quickstart model in Svend's cache)")
+    ap.add_argument("--train-default-model", action="store_true", default=None, help="with no --model-path and no "
+                    "model in the cache, train the quickstart model first (about 20 minutes; asked at a terminal)")
     ap.add_argument("--verifier-path", help="verifier directory: enables verify and search on /v1/reason")
     ap.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1; 0.0.0.0 for all)")
     ap.add_argument("--port", type=port, default=8000)
@@ -892,10 +789,12 @@ def main(argv=None):
     hosts = tuple(h.strip() for h in a.allowed_hosts.split(",") if h.strip()) if a.allowed_hosts else \
         LOOPBACK_HOSTS + ((a.host,) if a.host not in ("0.0.0.0", "::", "") else ())
     if a.insecure_sandbox: os.environ["SVEND_INSECURE_SANDBOX"] = "1"
+    if a.model_path is None:
+        a.model_path, default_verifier = default_model_or_train(a.train_default_model)
+        a.verifier_path, a.model_name = a.verifier_path or default_verifier, a.model_name or "svend-tiny"
     try:
         backend = build_backend(a.model_path, a.verifier_path, a.backend, a.quantize, a.max_batch, a.model_name)
     except BackendUnavailable as e: raise UserError(str(e)) from None   # the rest reach @cli as they are
-    from svend.tools.sandbox import default_sandbox, SandboxUnavailable
     try: default_sandbox()     # start it now: /health reports it, and the first tool call is not slow
     except SandboxUnavailable as e: raise UserError(f"{e}") from None
     import uvicorn

@@ -7,7 +7,9 @@ from __future__ import annotations
 import argparse, json, os, sys
 from typing import Iterator
 import requests
-from .api import PyTorchBackend, ReasonRequest, reason_event_dicts, build_backend, BackendUnavailable
+from ..reasoning.search import SearchMode
+from .api import (PyTorchBackend, ReasonRequest, reason_event_dicts, build_backend, BackendUnavailable,
+                               default_model_or_train)
 from ..data.cli import UserError, ArgumentParser, cli, port, positive_int
 
 # %% auto #0
@@ -35,7 +37,7 @@ class ReasonSource:
     def label(self) -> str:
         return f"{self.backend.model_id} (in this process)" if self.backend else f"svend_serve at {self.url}"
 
-    def events(self, question: str, allow_tools=True, verify=True, search="auto", width=4, temperature=0.0,
+    def events(self, question: str, allow_tools=True, verify=True, search=SearchMode.AUTO, width=4, temperature=0.0,
                max_tokens=512) -> Iterator[dict]:
         body = dict(question=question, allow_tools=allow_tools, verify=verify, temperature=temperature,
                     max_tokens=int(max_tokens), search=search if width > 1 else None, search_n=max(2, int(width)), stream=True)
@@ -177,7 +179,7 @@ def build_app(source: ReasonSource, max_busy: int = 2, max_queue: int = 16):
             with gr.Row():
                 allow_tools = gr.Checkbox(True, label="Allow tools")
                 verify = gr.Checkbox(True, label="Verify steps")
-                search = gr.Radio(["auto", "majority", "best_of_n", "beam"], value="auto", label="Search",
+                search = gr.Radio([str(m) for m in SearchMode if m != SearchMode.NONE], value=str(SearchMode.AUTO), label="Search",
                                   info="auto: only when the verifier is unsure")
             with gr.Row():
                 width = gr.Slider(1, 8, value=4, step=1, label="Search width (1 = off)")
@@ -199,6 +201,8 @@ def main(argv=None):
     ap = ArgumentParser(prog="svend_app", description="A web chat that shows a Svend model reasoning: steps, "
                                  "tool calls, verifier verdicts and search, as they happen.")
     ap.add_argument("--model-path", help="model to load in this process (default: the quickstart model in the cache)")
+    ap.add_argument("--train-default-model", action="store_true", default=None, help="with no --model-path and no "
+                    "model in the cache, train the quickstart model first (about 20 minutes; asked at a terminal)")
     ap.add_argument("--verifier-path", help="verifier directory (verification and search)")
     ap.add_argument("--server-url", help="use a running svend_serve instead of loading a model, e.g. http://127.0.0.1:8000")
     ap.add_argument("--api-key", default=os.environ.get("SVEND_API_KEY"), help="the server's API key (default $SVEND_API_KEY)")
@@ -216,6 +220,9 @@ def main(argv=None):
     if a.server_url and (a.model_path or a.verifier_path):
         ap.error("--server-url uses the server's model; drop --model-path/--verifier-path")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    if not a.server_url and a.model_path is None:
+        a.model_path, default_verifier = default_model_or_train(a.train_default_model)
+        a.verifier_path = a.verifier_path or default_verifier
     try:
         source = (ReasonSource(url=a.server_url, api_key=a.api_key) if a.server_url else
                   ReasonSource(build_backend(a.model_path, a.verifier_path, quantize=a.quantize)))
