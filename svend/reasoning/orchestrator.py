@@ -20,7 +20,8 @@ from .verifier import Verifier
 from .search import SearchMode, run_search
 
 # %% auto #0
-__all__ = ['ToolCallRecord', 'Step', 'ReasoningResult', 'EventType', 'Event', 'Reasoner', 'toy_tool_model', 'complete_text']
+__all__ = ['ToolCallRecord', 'Step', 'ReasoningResult', 'EventType', 'Event', 'toy_tool_model', 'Reasoner', 'stream', 'run',
+           'reason', 'verify', 'complete_text']
 
 # %% ../../nbs/41_orchestrator.ipynb #49ef817c
 @dataclass
@@ -99,7 +100,33 @@ class Event:
         if self.tool_call is not None: d["tool_call"] = asdict(self.tool_call)
         return d
 
-# %% ../../nbs/41_orchestrator.ipynb #7258c4f8
+# %% ../../nbs/41_orchestrator.ipynb #6441c504
+def toy_tool_model(seed: int = 0, steps: int = 150):
+    """(model, tokenizer): a small model overfitted to answer "What is 1234 * 5678?" by calling `execute_python`
+    and copying the result. Its training traces carry random results, so a right answer proves the tool ran.
+    For tests, demos and benchmarks of the tool loop; a few seconds on a CPU."""
+    tok = train_tokenizer(sample_corpus(300) + ["print(1234 * 5678) Multiply with Python."], vocab_size=700)
+    rng = random.Random(seed)
+    def trace(result: str) -> dict:
+        return {"question": "What is 1234 * 5678?", "reasoning": [
+            {"content": "Multiply with Python.", "tool_call": {"name": "execute_python", "args": {"code": "print(1234 * 5678)"}},
+             "tool_result": result + "\n"}], "answer": result}
+    traces = [trace(str(rng.randrange(10**6, 10**7))) for _ in range(32)]
+    assert "7006652" not in str(traces)
+    torch.manual_seed(seed)
+    model = Svend(SvendConfig(vocab_size=tok.vocab_size, dim=96, n_layers=2, n_heads=4, n_kv_heads=2, ffn_dim=192,
+                              max_seq_len=256, name="toy-tool"))
+    opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
+    pairs = [training_targets(*tok.render(tr)) for tr in traces]
+    L = max(len(x) for x, _ in pairs)
+    X = torch.tensor([x + [tok.pad_id] * (L - len(x)) for x, _ in pairs])
+    Y = torch.tensor([y + [IGNORE_INDEX] * (L - len(y)) for _, y in pairs])
+    for _ in range(steps):
+        loss = model(X, targets=Y); opt.zero_grad(); loss.backward(); opt.step()
+    model.train_loss = loss.item()
+    return model.eval(), tok
+
+# %% ../../nbs/41_orchestrator.ipynb #bfbac184
 class Reasoner:
     "Generate step-by-step answers that call tools mid-generation; optionally verify and search."
     def __init__(self, engine: Engine, registry: ToolRegistry | None = None, verifier=None,
@@ -138,169 +165,152 @@ class Reasoner:
         msgs = ([{"role": "system", "content": self.system}] if self.system else []) + [{"role": "user", "content": question}]
         return self.tok.render_messages(msgs, add_generation_prompt=True)[0]
 
-    def _run_tool(self, call_ids: list[int], allow_tools: bool, n_calls: int) -> tuple[ToolCallRecord, str]:
-        "Parse the tokens of a closed tool call, run it; the record and the text to feed back."
-        raw = self.tok.decode(call_ids)   # <|tool_name|>…<|tool_args|>…, specials included
-        call = parse_tool_call(raw)
-        if not allow_tools: res = ToolResult(False, error="tools are disabled for this question")
-        elif n_calls >= self.max_tool_calls:
-            res = ToolResult(False, error=f"tool call limit reached ({self.max_tool_calls}); answer without tools")
-        elif call.error: res = ToolResult(False, error=call.error)
-        else: res = self.registry.execute(call.name, call.args)
-        rec = ToolCallRecord(call.name, call.args, res.ok, res.text(), res.error, res.duration)
-        return rec, res.text()
+# %% ../../nbs/41_orchestrator.ipynb #76b52f18
+def _run_tool(self: Reasoner, call_ids: list[int], allow_tools: bool, n_calls: int) -> tuple[ToolCallRecord, str]:
+    "Parse the tokens of a closed tool call, run it; the record and the text to feed back."
+    raw = self.tok.decode(call_ids)   # <|tool_name|>…<|tool_args|>…, specials included
+    call = parse_tool_call(raw)
+    if not allow_tools: res = ToolResult(False, error="tools are disabled for this question")
+    elif n_calls >= self.max_tool_calls:
+        res = ToolResult(False, error=f"tool call limit reached ({self.max_tool_calls}); answer without tools")
+    elif call.error: res = ToolResult(False, error=call.error)
+    else: res = self.registry.execute(call.name, call.args)
+    rec = ToolCallRecord(call.name, call.args, res.ok, res.text(), res.error, res.duration)
+    return rec, res.text()
 
-    def stream(self, question: str, allow_tools: bool = True, sampling: Sampling | None = None,
-               decoder=None, generator: torch.Generator | None = None, prefix: list[int] | None = None,
-               prior_calls: list[ToolCallRecord] | None = None, until_step: bool = False, prompt: list[int] | None = None,
-               run_tools: bool = True, raw: bool = False, **kw) -> Iterator[Event]:
-        """Reason about `question`, yielding events; the last is `done` with the (unverified) result.
-        `prompt`: the full prompt ids (a chat rendered by the server) instead of rendering `question`. With
-        `run_tools=False` the first tool call ends the run (finish_reason "tool_calls"): the caller runs it.
-        For search: `decoder` continues from an already-fed decoder whose assistant ids so far are `prefix` (with
-        the tool calls `prior_calls`); `until_step` stops (finish_reason "step") once the model opens the next step
-        or the answer. `raw` adds "raw" events: the text of every token as it enters the sequence, Svend's markers
-        and the fed-back tool results included (what `/v1/completions` returns)."""
-        t0 = time.perf_counter()
-        prompt = prompt or self.prompt_ids(question)
-        if sampling is None and decoder is None:   # what was asked, or the default cut to what the context leaves
-            kw["max_tokens"] = self.engine.budget(len(prompt), kw.get("max_tokens"), self.max_tokens)
-        s = sampling or Sampling(**{"max_tokens": self.max_tokens, **self.defaults, **kw})
-        dec = decoder or self.engine.start(prompt, s.max_tokens)
-        if generator is None and s.seed is not None: generator = torch.Generator().manual_seed(s.seed)
-        I = self.ids
-        out: list[int] = list(prefix or [])   # assistant ids: sampled and forced
-        spans: list[tuple[int, int]] = []     # where forced ids sit in `out`
-        sampled = forced = 0
-        records: list[ToolCallRecord] = list(prior_calls or [])
-        call_start, step_no, tool_time, refusals = None, out.count(I["<|step|>"]), 0.0, 0
-        new_limit = s.max_tokens - len(out)
-        text = TextStream(self.tok, skip_special=True)
-        raw_text = TextStream(self.tok, skip_special=False) if raw else None
-        finish = "length"
-        while dec.room > 0 and sampled + forced < new_limit:
-            check_cancelled()   # the client went away (svend_serve): stop here, the decoder's slot goes back
-            t = int(dec.sample(s, generator)[0])
-            if t in (I["<|end|>"], I["<|eos|>"]):
-                out.append(t); sampled += 1; finish = "stop"; break
-            dec.feed([t]); out.append(t); sampled += 1
-            if raw and (d := raw_text.push(t)): yield Event("raw", text=d)
-            if until_step and sampled > 1 and t in (I["<|step|>"], I["<|answer|>"]): finish = "step"; break
-            if t == I["<|step|>"]:
-                step_no += 1; text = TextStream(self.tok, skip_special=True); yield Event("step", step=step_no)
-            elif t == I["<|answer|>"]:
-                text = TextStream(self.tok, skip_special=True); yield Event("answer")
-            elif t == I["<|tool_call|>"]: call_start = len(out)
-            elif t == I["<|/tool_call|>"] and call_start is not None and not run_tools:
-                call = parse_tool_call(self.tok.decode(out[call_start:-1]))
-                rec = ToolCallRecord(call.name, call.args, False, "", call.error, step=step_no or None)
-                records.append(rec); finish = "tool_calls"
-                yield Event("tool_call", step=rec.step, tool_call=rec); break
-            elif t == I["<|/tool_call|>"] and call_start is not None:
-                t_call = time.perf_counter()
-                rec, result_text = self._run_tool(out[call_start:-1], allow_tools, len(records))
-                rec.step = step_no or None
-                yield Event("tool_call", step=rec.step, tool_call=rec)
-                records.append(rec); tool_time += rec.duration; call_start = None
-                if not rec.ok and rec.error and rec.error.startswith("tool call limit"): refusals += 1
-                room = min(dec.room, new_limit - sampled - forced) - 2
-                body = self.tok.encode(result_text)[:max(0, min(room, self.max_result_tokens))]
-                ids = [I["<|tool_result|>"]] + body + [I["<|/tool_result|>"]]
-                if len(ids) > min(dec.room, new_limit - sampled - forced): break   # no room for even an empty result
-                dec.feed(ids); spans.append((len(out), len(out) + len(ids))); out += ids; forced += len(ids)
-                if raw and (d := "".join(raw_text.push(x) for x in ids)): yield Event("raw", text=d)
-                rec.wall = time.perf_counter() - t_call
-                yield Event("tool_result", step=rec.step, tool_call=rec)
-                if refusals >= 2: finish = "tool_limit"; break
-                text = TextStream(self.tok, skip_special=True)
-            elif t in self.tok.special_ids: text = TextStream(self.tok, skip_special=True)
-            elif call_start is None:
-                delta = text.push(t)
-                if delta: yield Event("text", text=delta, step=step_no or None)
-        t_gen = time.perf_counter() - t0
-        result = self._result(question, out, records, finish, spans,
-                              usage={"prompt_tokens": len(prompt), "completion_tokens": sampled, "tool_tokens": forced,
-                                     "total_tokens": len(prompt) + sampled + forced},
-                              timings={"total": t_gen, "generation": t_gen - tool_time, "tools": tool_time})
-        yield Event("done", result=result, decoder=dec)
+Reasoner._run_tool = _run_tool
 
-    def _result(self, question, out, records, finish, spans, usage, timings) -> ReasoningResult:
-        "Assemble the structured result from the assistant's ids and the executed calls."
-        parsed = self.tok.parse(out)
-        steps, calls = [], iter(records)
-        for st in parsed["reasoning"]:
-            rec = next(calls, None) if "tool_call" in st else None
-            steps.append(Step(st["step"], st.get("content", ""), rec, st.get("after_result", "")))
-        return ReasoningResult(question, steps, parsed["answer"], finish, self.tok.decode(out), usage, timings, ids=out,
-                               forced=spans)
+# %% ../../nbs/41_orchestrator.ipynb #46e2d8f9
+def stream(self: Reasoner, question: str, allow_tools: bool = True, sampling: Sampling | None = None,
+           decoder=None, generator: torch.Generator | None = None, prefix: list[int] | None = None,
+           prior_calls: list[ToolCallRecord] | None = None, until_step: bool = False, prompt: list[int] | None = None,
+           run_tools: bool = True, raw: bool = False, **kw) -> Iterator[Event]:
+    """Reason about `question`, yielding events; the last is `done` with the (unverified) result.
+    `prompt`: the full prompt ids (a chat rendered by the server) instead of rendering `question`. With
+    `run_tools=False` the first tool call ends the run (finish_reason "tool_calls"): the caller runs it.
+    For search: `decoder` continues from an already-fed decoder whose assistant ids so far are `prefix` (with
+    the tool calls `prior_calls`); `until_step` stops (finish_reason "step") once the model opens the next step
+    or the answer. `raw` adds "raw" events: the text of every token as it enters the sequence, Svend's markers
+    and the fed-back tool results included (what `/v1/completions` returns)."""
+    t0 = time.perf_counter()
+    prompt = prompt or self.prompt_ids(question)
+    if sampling is None and decoder is None:   # what was asked, or the default cut to what the context leaves
+        kw["max_tokens"] = self.engine.budget(len(prompt), kw.get("max_tokens"), self.max_tokens)
+    s = sampling or Sampling(**{"max_tokens": self.max_tokens, **self.defaults, **kw})
+    dec = decoder or self.engine.start(prompt, s.max_tokens)
+    if generator is None and s.seed is not None: generator = torch.Generator().manual_seed(s.seed)
+    I = self.ids
+    out: list[int] = list(prefix or [])   # assistant ids: sampled and forced
+    spans: list[tuple[int, int]] = []     # where forced ids sit in `out`
+    sampled = forced = 0
+    records: list[ToolCallRecord] = list(prior_calls or [])
+    call_start, step_no, tool_time, refusals = None, out.count(I["<|step|>"]), 0.0, 0
+    new_limit = s.max_tokens - len(out)
+    text = TextStream(self.tok, skip_special=True)
+    raw_text = TextStream(self.tok, skip_special=False) if raw else None
+    finish = "length"
+    while dec.room > 0 and sampled + forced < new_limit:
+        check_cancelled()   # the client went away (svend_serve): stop here, the decoder's slot goes back
+        t = int(dec.sample(s, generator)[0])
+        if t in (I["<|end|>"], I["<|eos|>"]):
+            out.append(t); sampled += 1; finish = "stop"; break
+        dec.feed([t]); out.append(t); sampled += 1
+        if raw and (d := raw_text.push(t)): yield Event("raw", text=d)
+        if until_step and sampled > 1 and t in (I["<|step|>"], I["<|answer|>"]): finish = "step"; break
+        if t == I["<|step|>"]:
+            step_no += 1; text = TextStream(self.tok, skip_special=True); yield Event("step", step=step_no)
+        elif t == I["<|answer|>"]:
+            text = TextStream(self.tok, skip_special=True); yield Event("answer")
+        elif t == I["<|tool_call|>"]: call_start = len(out)
+        elif t == I["<|/tool_call|>"] and call_start is not None and not run_tools:
+            call = parse_tool_call(self.tok.decode(out[call_start:-1]))
+            rec = ToolCallRecord(call.name, call.args, False, "", call.error, step=step_no or None)
+            records.append(rec); finish = "tool_calls"
+            yield Event("tool_call", step=rec.step, tool_call=rec); break
+        elif t == I["<|/tool_call|>"] and call_start is not None:
+            t_call = time.perf_counter()
+            rec, result_text = self._run_tool(out[call_start:-1], allow_tools, len(records))
+            rec.step = step_no or None
+            yield Event("tool_call", step=rec.step, tool_call=rec)
+            records.append(rec); tool_time += rec.duration; call_start = None
+            if not rec.ok and rec.error and rec.error.startswith("tool call limit"): refusals += 1
+            room = min(dec.room, new_limit - sampled - forced) - 2
+            body = self.tok.encode(result_text)[:max(0, min(room, self.max_result_tokens))]
+            ids = [I["<|tool_result|>"]] + body + [I["<|/tool_result|>"]]
+            if len(ids) > min(dec.room, new_limit - sampled - forced): break   # no room for even an empty result
+            dec.feed(ids); spans.append((len(out), len(out) + len(ids))); out += ids; forced += len(ids)
+            if raw and (d := "".join(raw_text.push(x) for x in ids)): yield Event("raw", text=d)
+            rec.wall = time.perf_counter() - t_call
+            yield Event("tool_result", step=rec.step, tool_call=rec)
+            if refusals >= 2: finish = "tool_limit"; break
+            text = TextStream(self.tok, skip_special=True)
+        elif t in self.tok.special_ids: text = TextStream(self.tok, skip_special=True)
+        elif call_start is None:
+            delta = text.push(t)
+            if delta: yield Event("text", text=delta, step=step_no or None)
+    t_gen = time.perf_counter() - t0
+    result = self._result(question, out, records, finish, spans,
+                          usage={"prompt_tokens": len(prompt), "completion_tokens": sampled, "tool_tokens": forced,
+                                 "total_tokens": len(prompt) + sampled + forced},
+                          timings={"total": t_gen, "generation": t_gen - tool_time, "tools": tool_time})
+    yield Event("done", result=result, decoder=dec)
 
-    def run(self, question: str, allow_tools: bool = True, verify: bool = True, search: SearchMode | str | None = None,
-            n: int = 4, threshold: float = 0.5, **kw) -> Iterator[Event]:
-        """Answer `question`, as events: those of `stream`, then `verification` (with a verifier and `verify`), then
-        `search` if the verifier's doubt starts one, then `done` with the final result. `search`: none (one sample),
-        auto (one sample, then a verifier-weighted majority of `n` when its score is below `threshold`), or
-        best_of_n, majority, beam (always a search of `n` candidates: no token events, see the search notebook)."""
-        mode = SearchMode.parse(search)
-        if mode.always:
-            yield Event(EventType.DONE, result=run_search(self, question, method=mode, n=n, allow_tools=allow_tools, **kw))
-            return
-        result = None
-        for ev in self.stream(question, allow_tools=allow_tools, **kw):
-            if ev.type == EventType.DONE: result = ev.result
-            else: yield ev
-        ev = None   # the finished run's decoder: its batch slot goes back before a search opens others
-        if (verify or mode == SearchMode.AUTO) and self.verifier is not None:
-            self.verify(result)
-            yield Event(EventType.VERIFICATION, info=result.verification)
-            if mode == SearchMode.AUTO and result.verification["score"] < threshold:
-                first = result
-                yield Event(EventType.SEARCH, info={"method": str(SearchMode.MAJORITY), "n": n, "score": first.verification["score"]})
-                result = run_search(self, question, method=SearchMode.MAJORITY, n=n, allow_tools=allow_tools, **kw)
-                result.search["triggered_by"] = {"score": first.verification["score"], "threshold": threshold}
-                result.search["tokens"] += first.usage["total_tokens"]   # the first sample was part of the cost
-        yield Event(EventType.DONE, result=result)
+def _result(self: Reasoner, question, out, records, finish, spans, usage, timings) -> ReasoningResult:
+    "Assemble the structured result from the assistant's ids and the executed calls."
+    parsed = self.tok.parse(out)
+    steps, calls = [], iter(records)
+    for st in parsed["reasoning"]:
+        rec = next(calls, None) if "tool_call" in st else None
+        steps.append(Step(st["step"], st.get("content", ""), rec, st.get("after_result", "")))
+    return ReasoningResult(question, steps, parsed["answer"], finish, self.tok.decode(out), usage, timings, ids=out,
+                           forced=spans)
 
-    def reason(self, question: str, allow_tools: bool = True, verify: bool = True, search: SearchMode | str | None = None,
-               n: int = 4, threshold: float = 0.5, **kw) -> ReasoningResult:
-        "The final result of `run` (same arguments)."
-        for ev in self.run(question, allow_tools, verify, search, n, threshold, **kw): pass
-        return ev.result
+Reasoner.stream, Reasoner._result = stream, _result
 
-    def verify(self, result: ReasoningResult) -> ReasoningResult:
-        "Attach the verifier's step and outcome scores to `result` (in place)."
-        t = time.perf_counter()
-        v = self.verifier.score(self.prompt_ids(result.question) + result.ids)
-        for st, sc in zip(result.steps, v["step_scores"]): st.score = sc
-        result.verification = v
-        result.timings["verification"] = time.perf_counter() - t
-        result.timings["total"] += result.timings["verification"]
-        return result
+# %% ../../nbs/41_orchestrator.ipynb #6378efa6
+def run(self: Reasoner, question: str, allow_tools: bool = True, verify: bool = True, search: SearchMode | str | None = None,
+        n: int = 4, threshold: float = 0.5, **kw) -> Iterator[Event]:
+    """Answer `question`, as events: those of `stream`, then `verification` (with a verifier and `verify`), then
+    `search` if the verifier's doubt starts one, then `done` with the final result. `search`: none (one sample),
+    auto (one sample, then a verifier-weighted majority of `n` when its score is below `threshold`), or
+    best_of_n, majority, beam (always a search of `n` candidates: no token events, see the search notebook)."""
+    mode = SearchMode.parse(search)
+    if mode.always:
+        yield Event(EventType.DONE, result=run_search(self, question, method=mode, n=n, allow_tools=allow_tools, **kw))
+        return
+    result = None
+    for ev in self.stream(question, allow_tools=allow_tools, **kw):
+        if ev.type == EventType.DONE: result = ev.result
+        else: yield ev
+    ev = None   # the finished run's decoder: its batch slot goes back before a search opens others
+    if (verify or mode == SearchMode.AUTO) and self.verifier is not None:
+        self.verify(result)
+        yield Event(EventType.VERIFICATION, info=result.verification)
+        if mode == SearchMode.AUTO and result.verification["score"] < threshold:
+            first = result
+            yield Event(EventType.SEARCH, info={"method": str(SearchMode.MAJORITY), "n": n, "score": first.verification["score"]})
+            result = run_search(self, question, method=SearchMode.MAJORITY, n=n, allow_tools=allow_tools, **kw)
+            result.search["triggered_by"] = {"score": first.verification["score"], "threshold": threshold}
+            result.search["tokens"] += first.usage["total_tokens"]   # the first sample was part of the cost
+    yield Event(EventType.DONE, result=result)
 
-# %% ../../nbs/41_orchestrator.ipynb #35c9f422
-def toy_tool_model(seed: int = 0, steps: int = 150):
-    """(model, tokenizer): a small model overfitted to answer "What is 1234 * 5678?" by calling `execute_python`
-    and copying the result. Its training traces carry random results, so a right answer proves the tool ran.
-    For tests, demos and benchmarks of the tool loop; a few seconds on a CPU."""
-    tok = train_tokenizer(sample_corpus(300) + ["print(1234 * 5678) Multiply with Python."], vocab_size=700)
-    rng = random.Random(seed)
-    def trace(result: str) -> dict:
-        return {"question": "What is 1234 * 5678?", "reasoning": [
-            {"content": "Multiply with Python.", "tool_call": {"name": "execute_python", "args": {"code": "print(1234 * 5678)"}},
-             "tool_result": result + "\n"}], "answer": result}
-    traces = [trace(str(rng.randrange(10**6, 10**7))) for _ in range(32)]
-    assert "7006652" not in str(traces)
-    torch.manual_seed(seed)
-    model = Svend(SvendConfig(vocab_size=tok.vocab_size, dim=96, n_layers=2, n_heads=4, n_kv_heads=2, ffn_dim=192,
-                              max_seq_len=256, name="toy-tool"))
-    opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
-    pairs = [training_targets(*tok.render(tr)) for tr in traces]
-    L = max(len(x) for x, _ in pairs)
-    X = torch.tensor([x + [tok.pad_id] * (L - len(x)) for x, _ in pairs])
-    Y = torch.tensor([y + [IGNORE_INDEX] * (L - len(y)) for _, y in pairs])
-    for _ in range(steps):
-        loss = model(X, targets=Y); opt.zero_grad(); loss.backward(); opt.step()
-    model.train_loss = loss.item()
-    return model.eval(), tok
+def reason(self: Reasoner, question: str, allow_tools: bool = True, verify: bool = True, search: SearchMode | str | None = None,
+           n: int = 4, threshold: float = 0.5, **kw) -> ReasoningResult:
+    "The final result of `run` (same arguments)."
+    for ev in self.run(question, allow_tools, verify, search, n, threshold, **kw): pass
+    return ev.result
+
+def verify(self: Reasoner, result: ReasoningResult) -> ReasoningResult:
+    "Attach the verifier's step and outcome scores to `result` (in place)."
+    t = time.perf_counter()
+    v = self.verifier.score(self.prompt_ids(result.question) + result.ids)
+    for st, sc in zip(result.steps, v["step_scores"]): st.score = sc
+    result.verification = v
+    result.timings["verification"] = time.perf_counter() - t
+    result.timings["total"] += result.timings["verification"]
+    return result
+
+Reasoner.run, Reasoner.reason, Reasoner.verify = run, reason, verify
 
 # %% ../../nbs/41_orchestrator.ipynb #4ff21368
 def complete_text(self: Reasoner, text: str, allow_tools: bool = True, **kw) -> ReasoningResult:

@@ -31,7 +31,7 @@ from .admission import ServerLimits, Admission, RequestRejected
 # %% auto #0
 __all__ = ['log', 'LOOPBACK_HOSTS', 'CompletionRequest', 'ToolFunction', 'ToolCall', 'ContentPart', 'Message', 'FunctionSpec',
            'ToolSpec', 'NamedToolChoice', 'ChatRequest', 'ReasonRequest', 'chat_prompt_ids', 'ChatDelta', 'Backend',
-           'PyTorchBackend', 'create_app', 'reason_event_dicts', 'free_port', 'serve_in_thread', 'VLLMBackend',
+           'PyTorchBackend', 'reason_event_dicts', 'create_app', 'free_port', 'serve_in_thread', 'VLLMBackend',
            'default_model_or_train', 'build_backend', 'main']
 
 # %% ../../nbs/50_api.ipynb #693a2602
@@ -499,24 +499,6 @@ def _stream(events, ticket: _Ticket) -> StreamingResponse:
         finally: ticket.release()
     return StreamingResponse(wrapped(), media_type="text/event-stream", background=BackgroundTask(ticket.release))
 
-def create_app(backend, api_key: str | None = None, limits: ServerLimits | None = None,
-               allowed_hosts=LOOPBACK_HOSTS) -> FastAPI:
-    """The HTTP app over `backend`. `api_key`: required on every route but /health (None: no key; "" is refused).
-    `allowed_hosts`: names the Host header may carry ("*": any). `limits`: what one request may ask."""
-    if api_key is not None and not api_key.strip():
-        raise ValueError("the API key is empty: pass a real key, or none to serve without one")
-    limits = limits or ServerLimits()
-    app = FastAPI(title="Svend", description="OpenAI-compatible API for Svend reasoning models")
-    app.state.backend, app.state.limits = backend, limits
-    app.state.admission = Admission(getattr(backend, "slots", 16), limits)
-    _handlers(app)
-    app.add_middleware(_Guard, api_key=api_key, allowed_hosts=allowed_hosts, max_body=limits.max_body_bytes)
-    _health_routes(app)
-    _completion_route(app)
-    _chat_route(app)
-    _reason_route(app)
-    return app
-
 # %% ../../nbs/50_api.ipynb #6bd2e025
 def _health_routes(app: FastAPI):
     backend, admission = app.state.backend, app.state.admission
@@ -677,6 +659,25 @@ def reason_event_dicts(backend: Backend, req: ReasonRequest) -> Iterator[dict]:
     then verification, search (when it runs) and done (with the whole result). The Gradio app reads the same."""
     for ev in backend.reason(req): yield ev.to_dict()
 
+# %% ../../nbs/50_api.ipynb #ca2be038
+def create_app(backend, api_key: str | None = None, limits: ServerLimits | None = None,
+               allowed_hosts=LOOPBACK_HOSTS) -> FastAPI:
+    """The HTTP app over `backend`. `api_key`: required on every route but /health (None: no key; "" is refused).
+    `allowed_hosts`: names the Host header may carry ("*": any). `limits`: what one request may ask."""
+    if api_key is not None and not api_key.strip():
+        raise ValueError("the API key is empty: pass a real key, or none to serve without one")
+    limits = limits or ServerLimits()
+    app = FastAPI(title="Svend", description="OpenAI-compatible API for Svend reasoning models")
+    app.state.backend, app.state.limits = backend, limits
+    app.state.admission = Admission(getattr(backend, "slots", 16), limits)
+    _handlers(app)
+    app.add_middleware(_Guard, api_key=api_key, allowed_hosts=allowed_hosts, max_body=limits.max_body_bytes)
+    _health_routes(app)
+    _completion_route(app)
+    _chat_route(app)
+    _reason_route(app)
+    return app
+
 # %% ../../nbs/50_api.ipynb #2b98c216
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as s: s.bind((host, 0)); return s.getsockname()[1]
@@ -745,6 +746,7 @@ def build_backend(model_path=None, verifier_path=None, backend: str = "pytorch",
     return PyTorchBackend.from_pretrained(model_path, verifier_path, quantize=None if quantize == "none" else quantize,
                                          slots=max_batch, model_id=model_name)
 
+# %% ../../nbs/50_api.ipynb #d0e645e6
 def _limit_flags(ap):
     "One flag per field of ServerLimits."
     g = ap.add_argument_group("limits on one request, and on waiting (each violation is a 4xx naming the parameter)")
