@@ -15,7 +15,7 @@ from ..models.config import SvendConfig
 from ..models.transformer import Svend, SvendVerifier, Rotary, KVCache, make_cache
 from ..data.tokenizer import SvendTokenizer, tokenizer_file_in
 from ..data.cli import UserError
-from ..models.hf import check_model_dir, import_llama
+from ..models.hf import check_model_dir, import_llama, latest_checkpoint, list_checkpoints
 from ..tools.sandbox import check_cancelled
 
 # %% auto #0
@@ -298,7 +298,6 @@ class Engine(TextEngine):
 # %% ../../nbs/40_engine.ipynb #212c7568
 def find_model_dir(path) -> Path:
     "The directory holding weights: `path` itself, its `final/`, or its newest complete checkpoint."
-    from svend.training.checkpoint import latest_checkpoint
     path = Path(path).expanduser()
     if not path.exists(): raise FileNotFoundError(f"no model at {path}")
     if path.is_file(): raise UserError(f"{path} is a file; pass the model directory that holds it")
@@ -306,7 +305,6 @@ def find_model_dir(path) -> Path:
     if (path / "final" / "model.safetensors").exists(): return path / "final"
     ck = latest_checkpoint(path, log=None)
     if ck is not None: return ck
-    from svend.training.checkpoint import list_checkpoints
     if cks := list_checkpoints(path):   # there are checkpoints, but none complete: say what is wrong with the newest
         raise UserError(f"{path} has no complete checkpoint; the newest, {cks[-1][1].name}: {cks[-1][2]}")
     raise FileNotFoundError(f"{path} holds no model: expected model.safetensors, final/, or checkpoints/step-*/")

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/02_hf.ipynb #23c46200
 from __future__ import annotations
-import json, math
+import json, math, re
 from pathlib import Path
 from typing import Iterable
 import torch
@@ -18,7 +18,8 @@ from ..data.cli import UserError
 # %% auto #0
 __all__ = ['CHAT_TEMPLATE', 'MANIFEST', 'llama_config', 'svend_config_from_llama', 'to_llama_state_dict', 'from_llama_state_dict',
            'hf_tokenizer_json', 'hf_tokenizer_config', 'export_llama', 'import_llama', 'safetensors_problem',
-           'manifest_problem', 'model_dir_problem', 'check_model_dir']
+           'manifest_problem', 'model_dir_problem', 'check_model_dir', 'checkpoint_problem', 'step_dir',
+           'list_checkpoints', 'latest_checkpoint']
 
 # %% ../../nbs/02_hf.ipynb #585c2ff2
 def _hf_rope(cfg: SvendConfig) -> dict | None:
@@ -281,3 +282,36 @@ def check_model_dir(d) -> Path:
     "`d`, if `model_dir_problem` finds nothing; else a UserError with the problem."
     if p := model_dir_problem(d): raise UserError(p)
     return Path(d)
+
+# %% ../../nbs/02_hf.ipynb #1ea4c24d
+_STEP_DIR = re.compile(r"^step-(\d+)$")
+
+def checkpoint_problem(path) -> str | None:
+    "Why `path` is not a complete checkpoint, or None if it is."
+    path = Path(path)
+    if not path.is_dir(): return "not a directory"
+    if not (path / MANIFEST).exists(): return f"no {MANIFEST} (interrupted write or incomplete sync)"
+    # every file at its recorded size; then the weights' own header (a never-synced placeholder has the right size
+    # but only zeros). A sharded (FSDP) checkpoint has torch.distributed.checkpoint files instead of the weights file.
+    # It lists those in its own manifest, shards/checkpoint.json, written before the top-level one.
+    if (shards := path / "shards").is_dir():
+        if not (shards / MANIFEST).exists(): return f"no shards/{MANIFEST} (interrupted write or incomplete sync)"
+        if not (shards / ".metadata").is_file(): return "no shards/.metadata (interrupted write or incomplete sync)"
+        return manifest_problem(path) or manifest_problem(shards)
+    return manifest_problem(path) or safetensors_problem(path / "model.safetensors")
+
+def step_dir(output_dir, step: int) -> Path: return Path(output_dir) / "checkpoints" / f"step-{step:08d}"
+
+def list_checkpoints(output_dir) -> list[tuple[int, Path, str | None]]:
+    "(step, path, problem-or-None) for every step directory, oldest first."
+    root = Path(output_dir) / "checkpoints"
+    if not root.exists(): return []
+    out = [(int(m.group(1)), p, checkpoint_problem(p)) for p in root.iterdir() if (m := _STEP_DIR.match(p.name))]
+    return sorted(out, key=lambda t: t[0])
+
+def latest_checkpoint(output_dir, log=print) -> Path | None:
+    "The newest complete checkpoint under `output_dir`, reporting any it skips."
+    for step, p, problem in reversed(list_checkpoints(output_dir)):
+        if problem is None: return p
+        if log: log(f"skipping {p}: {problem}")
+    return None

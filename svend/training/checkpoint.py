@@ -10,14 +10,12 @@ import torch
 from safetensors.torch import save_file, load_file
 from ..models.config import SvendConfig
 from ..models.hf import MANIFEST, manifest_problem, safetensors_problem
+from ..models.hf import checkpoint_problem, step_dir, list_checkpoints, latest_checkpoint   # re-exported here
 
 # %% auto #0
-__all__ = ['model_state', 'rng_state', 'set_rng_state', 'save_checkpoint', 'checkpoint_problem', 'load_checkpoint', 'step_dir',
-           'list_checkpoints', 'latest_checkpoint', 'prune_checkpoints']
+__all__ = ['model_state', 'rng_state', 'set_rng_state', 'save_checkpoint', 'load_checkpoint', 'prune_checkpoints']
 
 # %% ../../nbs/20_checkpoint.ipynb #d3d9ceeb
-_STEP_DIR = re.compile(r"^step-(\d+)$")
-
 def model_state(model: torch.nn.Module, weights: dict | None = None) -> dict[str, torch.Tensor]:
     "The weights to save (`model`'s, or `weights` gathered for it elsewhere): a tied output projection is stored once."
     sd = {k: v.detach().contiguous() for k, v in (model.state_dict() if weights is None else weights).items()}
@@ -67,20 +65,6 @@ def save_checkpoint(path, model, optimizer=None, scheduler=None, state: dict | N
     return path
 
 # %% ../../nbs/20_checkpoint.ipynb #ade62691
-def checkpoint_problem(path) -> str | None:
-    "Why `path` is not a complete checkpoint, or None if it is."
-    path = Path(path)
-    if not path.is_dir(): return "not a directory"
-    if not (path / MANIFEST).exists(): return f"no {MANIFEST} (interrupted write or incomplete sync)"
-    # every file at its recorded size; then the weights' own header (a never-synced placeholder has the right size
-    # but only zeros). A sharded (FSDP) checkpoint has torch.distributed.checkpoint files instead of the weights file.
-    # It lists those in its own manifest, shards/checkpoint.json, written before the top-level one.
-    if (shards := path / "shards").is_dir():
-        if not (shards / MANIFEST).exists(): return f"no shards/{MANIFEST} (interrupted write or incomplete sync)"
-        if not (shards / ".metadata").is_file(): return "no shards/.metadata (interrupted write or incomplete sync)"
-        return manifest_problem(path) or manifest_problem(shards)
-    return manifest_problem(path) or safetensors_problem(path / "model.safetensors")
-
 def load_checkpoint(path, model, optimizer=None, scheduler=None, restore_rng: bool = True) -> dict:
     "Restore a checkpoint into `model` (and optimizer, scheduler, RNG); return the trainer state."
     path = Path(path)
@@ -96,22 +80,6 @@ def load_checkpoint(path, model, optimizer=None, scheduler=None, restore_rng: bo
     return json.loads((path / "trainer_state.json").read_text())
 
 # %% ../../nbs/20_checkpoint.ipynb #6ae02998
-def step_dir(output_dir, step: int) -> Path: return Path(output_dir) / "checkpoints" / f"step-{step:08d}"
-
-def list_checkpoints(output_dir) -> list[tuple[int, Path, str | None]]:
-    "(step, path, problem-or-None) for every step directory, oldest first."
-    root = Path(output_dir) / "checkpoints"
-    if not root.exists(): return []
-    out = [(int(m.group(1)), p, checkpoint_problem(p)) for p in root.iterdir() if (m := _STEP_DIR.match(p.name))]
-    return sorted(out, key=lambda t: t[0])
-
-def latest_checkpoint(output_dir, log=print) -> Path | None:
-    "The newest complete checkpoint under `output_dir`, reporting any it skips."
-    for step, p, problem in reversed(list_checkpoints(output_dir)):
-        if problem is None: return p
-        if log: log(f"skipping {p}: {problem}")
-    return None
-
 def prune_checkpoints(output_dir, keep: int):
     """Delete all but the newest `keep` complete checkpoints, incomplete ones older than the newest complete one,
     and leftovers of interrupted writes. (A newer incomplete one may still be syncing: it is left alone.)"""
