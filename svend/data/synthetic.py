@@ -14,7 +14,7 @@ import sympy as sp
 from ..tools.math import symbolic_math
 from ..tools.logic import logic_solver
 from ..tools.sandbox import run_code
-from ..tools.registry import _python_post
+from ..tools.registry import python_output
 from .tokenizer import normalize_record
 from .records import check_records
 from .grammar import Phrase, ask, wrap, show_expr, letter, integer, NOTATIONS
@@ -51,7 +51,7 @@ def trusted_call(name: str, args: dict, timeout: float | None = 20.0) -> str:
         if name == "execute_python":
             buf = io.StringIO()
             with contextlib.redirect_stdout(buf): r = run_code(args["code"])
-            out, err = _python_post({**r, "output": buf.getvalue()})   # the registry's own formatting
+            out, err = python_output({**r, "output": buf.getvalue()})   # the registry's own formatting
             if err: raise RuntimeError(f"generator code failed: {err}")
             return out
     raise ValueError(f"unknown tool {name}")

@@ -8,11 +8,12 @@ import io, json, re, random
 from pathlib import Path
 from typing import Iterable
 import sentencepiece as spm
+from ..tools.registry import ARG_ALIASES
 
 # %% auto #0
-__all__ = ['SPECIAL_TOKENS', 'TOKENIZER_FILE', 'IGNORE_INDEX', 'HF_TOKENIZER_FILE', 'ARG_ALIASES', 'train_tokenizer',
-           'SvendTokenizer', 'sample_corpus', 'tokenizer_file_in', 'tokenizer_save', 'tokenizer_load',
-           'normalize_record', 'render_messages', 'render', 'training_targets', 'parse']
+__all__ = ['SPECIAL_TOKENS', 'TOKENIZER_FILE', 'IGNORE_INDEX', 'HF_TOKENIZER_FILE', 'train_tokenizer', 'SvendTokenizer',
+           'sample_corpus', 'tokenizer_file_in', 'tokenizer_save', 'tokenizer_load', 'normalize_record',
+           'render_messages', 'render', 'training_targets', 'parse']
 
 # %% ../../nbs/10_tokenizer.ipynb #2fd8fccd
 SPECIAL_TOKENS = ["<|bos|>", "<|eos|>", "<|pad|>",
@@ -225,8 +226,6 @@ SvendTokenizer.save, SvendTokenizer.load = tokenizer_save, staticmethod(tokenize
 SvendTokenizer.train = staticmethod(train_tokenizer)
 
 # %% ../../nbs/10_tokenizer.ipynb #96735b52
-ARG_ALIASES = {"op": "operation", "expr": "expression"}
-
 def _as_text(v) -> str:
     return v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
 

@@ -9,11 +9,10 @@ from concurrent.futures import ThreadPoolExecutor, TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal, get_args, get_origin
 from .sandbox import Sandbox, Limits, default_sandbox
-from ..data.tokenizer import ARG_ALIASES
 
 # %% auto #0
-__all__ = ['PYTHON_TOOL', 'MATH_TOOL', 'LOGIC_TOOL', 'ToolResult', 'Tool', 'check_args', 'schema_from_function', 'ToolRegistry',
-           'execute', 'default_registry']
+__all__ = ['ARG_ALIASES', 'PYTHON_TOOL', 'MATH_TOOL', 'LOGIC_TOOL', 'ToolResult', 'Tool', 'check_args', 'schema_from_function',
+           'ToolRegistry', 'execute', 'python_output', 'default_registry']
 
 # %% ../../nbs/33_registry.ipynb #628c6a47
 @dataclass
@@ -126,6 +125,9 @@ class ToolRegistry:
     def __repr__(self): return f"ToolRegistry({', '.join(self.tools)})"
 
 # %% ../../nbs/33_registry.ipynb #35a6d0fa
+# argument names models and people write for the canonical ones (the tokenizer's records use them too)
+ARG_ALIASES = {"op": "operation", "expr": "expression"}
+
 def _decode_args(args) -> tuple[dict | None, str | None]:
     if args is None: return {}, None
     if isinstance(args, str):
@@ -167,7 +169,7 @@ def _default_post(reply: dict) -> tuple[str, str | None]:
     if reply.get("ok"): return reply.get("value") or "", None
     return reply.get("output", ""), reply.get("error") or "failed"
 
-def _python_post(reply: dict) -> tuple[str, str | None]:
+def python_output(reply: dict) -> tuple[str, str | None]:
     "execute_python: what it printed, then the value of its last expression, as a notebook shows them."
     out = reply.get("output", "")
     if reply.get("value") is not None: out = out + ("" if not out or out.endswith("\n") else "\n") + reply["value"]
@@ -182,7 +184,7 @@ PYTHON_TOOL = Tool(
     "Returns what it prints and the value of its last expression. SymPy and Z3 are importable.",
     {"type": "object", "properties": {"code": {"type": "string", "description": "Python source"}},
      "required": ["code"], "additionalProperties": False},
-    sandboxed="svend.tools.sandbox:run_code", postprocess=_python_post)
+    sandboxed="svend.tools.sandbox:run_code", postprocess=python_output)
 
 MATH_TOOL = Tool(
     "symbolic_math",
