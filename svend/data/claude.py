@@ -12,19 +12,38 @@ from pathlib import Path
 from .tokenizer import normalize_record
 from .records import validate_record
 from ..tools.registry import ToolRegistry, default_registry
+from tqdm.auto import tqdm
 
 # %% auto #0
 __all__ = ['TOPICS', 'DIFFICULTIES', 'PRICES', 'DEFAULT_MODEL', 'system_prompt', 'user_prompt', 'extract_json', 'verify_trace',
            'Budget', 'FatalAPIError', 'call_with_retries', 'ClaudeRun', 'generate_claude']
 
 # %% ../../nbs/14_claude.ipynb #85ea437d
-TOPICS = ["derivatives of products and quotients", "definite integrals", "limits with indeterminate forms", "Taylor series",
-          "solving polynomial equations", "systems of linear equations", "factoring and simplifying expressions",
-          "multi-step word problems about money", "rates, distance and time", "percentages and ratios",
-          "prime numbers and factorisation", "greatest common divisors and least common multiples", "modular arithmetic",
-          "sums of powers and number curiosities", "logic puzzles with constraints", "scheduling and assignment puzzles",
-          "proving simple inequalities", "probability with counting", "combinatorics", "sequences and recurrences",
-          "short programming tasks checked by running code", "geometry with coordinates", "unit conversions and estimation"]
+TOPICS = [
+    "derivatives of products and quotients",
+    "definite integrals",
+    "limits with indeterminate forms",
+    "Taylor series",
+    "solving polynomial equations",
+    "systems of linear equations",
+    "factoring and simplifying expressions",
+    "multi-step word problems about money",
+    "rates, distance and time",
+    "percentages and ratios",
+    "prime numbers and factorisation",
+    "greatest common divisors and least common multiples",
+    "modular arithmetic",
+    "sums of powers and number curiosities",
+    "logic puzzles with constraints",
+    "scheduling and assignment puzzles",
+    "proving simple inequalities",
+    "probability with counting",
+    "combinatorics",
+    "sequences and recurrences",
+    "short programming tasks checked by running code",
+    "geometry with coordinates",
+    "unit conversions and estimation",
+]
 DIFFICULTIES = ["easy", "medium", "hard"]
 
 def system_prompt(registry: ToolRegistry) -> str:
@@ -118,7 +137,11 @@ def call_with_retries(client, request: dict, max_retries: int = 6, base_delay: f
                 anthropic.APITimeoutError) as e:
             if stats is not None: stats["retries"] += 1
             if attempt == max_retries: raise
-            after = getattr(getattr(e, "response", None), "headers", {}).get("retry-after") if hasattr(e, "response") else None
+            after = (
+                getattr(getattr(e, "response", None), "headers", {}).get("retry-after")
+                if hasattr(e, "response")
+                else None
+            )
             try: delay = float(after)
             except (TypeError, ValueError): delay = base_delay * 2 ** attempt * (0.5 + random.random())
             time.sleep(min(delay, 60.0))
@@ -143,9 +166,11 @@ class ClaudeRun:
 
     def summary(self) -> str:
         drops = ", ".join(f"{k}: {v}" for k, v in self.dropped.most_common()) or "none"
-        return (f"kept {self.kept} ({self.fixed} with tool results fixed), dropped {sum(self.dropped.values())} ({drops}), "
-                f"spent ${self.spent:.4f} over {self.requests} requests ({self.retries} retries); "
-                f"resumed after {self.resumed_from}; stopped: {self.stopped}")
+        return (
+            f"kept {self.kept} ({self.fixed} with tool results fixed), dropped {sum(self.dropped.values())} ({drops}), "
+            f"spent ${self.spent:.4f} over {self.requests} requests ({self.retries} retries); "
+            f"resumed after {self.resumed_from}; stopped: {self.stopped}"
+        )
 
 def _existing(path: Path) -> tuple[set[str], int, int]:
     "Question hashes, the next request index and the number of records in a partial output file."
@@ -164,18 +189,22 @@ def generate_claude(num_examples: int, output: str, budget_dollars: float, model
                     max_retries: int = 6, base_delay: float = 1.0, progress: bool = True) -> ClaudeRun:
     "Write verified Claude traces to `output` (JSON Lines) until `num_examples` are kept or the budget is spent."
     import anthropic
-    from tqdm.auto import tqdm
     client = client or anthropic.Anthropic(max_retries=0)
     registry = registry or default_registry()
     p_in, p_out = PRICES.get(model, (None, None))
     price_in, price_out = price_in or p_in, price_out or p_out
-    if price_in is None or price_out is None: raise ValueError(f"no known price for {model!r}: pass price_in and price_out")
+    if price_in is None or price_out is None:
+        raise ValueError(f"no known price for {model!r}: pass price_in and price_out")
     out = Path(output); out.parent.mkdir(parents=True, exist_ok=True)
     seen, index, have = _existing(out)
     run, stats, budget = ClaudeRun(resumed_from=have), Counter(), Budget(budget_dollars, price_in, price_out)
     system = system_prompt(registry)
-    worst = budget.cost(len(system) // 2 + 200, max_tokens)   # generous input estimate (~2 chars per token) + full output
-    lock, bar = threading.Lock(), tqdm(total=num_examples, initial=min(have, num_examples), desc="claude traces", disable=not progress)
+    worst = budget.cost(
+        len(system) // 2 + 200, max_tokens
+    )  # generous input estimate (~2 chars per token) + full output
+    lock, bar = threading.Lock(), tqdm(
+        total=num_examples, initial=min(have, num_examples), desc="claude traces", disable=not progress
+    )
 
     def one(i: int):
         req = {"model": model, "max_tokens": max_tokens, "system": system,

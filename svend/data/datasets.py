@@ -31,11 +31,22 @@ def _text(r: dict, key: str) -> str:
     return v.strip()
 
 def _trace(question: str, reasoning: str, answer: str, category: str, source: str) -> dict:
-    return {"question": question, "reasoning": [{"step": i + 1, "content": s} for i, s in enumerate(split_steps(reasoning))],
-            "answer": answer, "category": category, "meta": {"source": source}}
+    return {
+        "question": question,
+        "reasoning": [{"step": i + 1, "content": s} for i, s in enumerate(split_steps(reasoning))],
+        "answer": answer,
+        "category": category,
+        "meta": {"source": source},
+    }
 
 def map_openmathinstruct(r: dict) -> dict:
-    return _trace(_text(r, "problem"), _text(r, "generated_solution"), _text(r, "expected_answer"), "reasoning", "openmathinstruct2")
+    return _trace(
+        _text(r, "problem"),
+        _text(r, "generated_solution"),
+        _text(r, "expected_answer"),
+        "reasoning",
+        "openmathinstruct2",
+    )
 
 def map_cot_collection(r: dict) -> dict:
     return _trace(_text(r, "source"), _text(r, "rationale"), _text(r, "target"), "reasoning", "cot_collection")
@@ -63,8 +74,14 @@ def map_codealpaca(r: dict) -> dict:
 
 def map_camel(r: dict) -> dict:
     topic = r.get("topic;", r.get("topic"))
-    return {"messages": [{"role": "user", "content": _text(r, "message_1")}, {"role": "assistant", "content": _text(r, "message_2")}],
-            "category": "reasoning", "meta": {"source": "camel", "topic": topic, "sub_topic": r.get("sub_topic")}}
+    return {
+        "messages": [
+            {"role": "user", "content": _text(r, "message_1")},
+            {"role": "assistant", "content": _text(r, "message_2")},
+        ],
+        "category": "reasoning",
+        "meta": {"source": "camel", "topic": topic, "sub_topic": r.get("sub_topic")},
+    }
 
 # %% ../../nbs/12_datasets.ipynb #76e69b45
 @dataclass
@@ -79,7 +96,10 @@ SOURCES = {
     "slimorca": Source("slimorca", "Open-Orca/SlimOrca", map_slimorca, streaming=True),
     "codealpaca": Source("codealpaca", "sahil2801/CodeAlpaca-20k", map_codealpaca),
     "cot_collection": Source("cot_collection", "kaist-ai/CoT-Collection", map_cot_collection, streaming=True),
-    **{f"camel_{s}": Source(f"camel_{s}", f"camel-ai/{s}", map_camel) for s in ("math", "physics", "chemistry", "biology")},
+    **{
+        f"camel_{s}": Source(f"camel_{s}", f"camel-ai/{s}", map_camel)
+        for s in ("math", "physics", "chemistry", "biology")
+    },
 }
 
 @dataclass
@@ -95,7 +115,8 @@ def _raw_records(source: Source, path: str | None, split: str, streaming: bool):
     import datasets
     if path is None: return datasets.load_dataset(source.hub_id, split=split, streaming=streaming)
     p = Path(path)
-    if p.is_dir() and not any(p.glob("*.json*")) and not any(p.glob("*.parquet")): raise FileNotFoundError(f"no data files in {p}")
+    if p.is_dir() and not any(p.glob("*.json*")) and not any(p.glob("*.parquet")):
+        raise FileNotFoundError(f"no data files in {p}")
     kind = "parquet" if p.suffix == ".parquet" or (p.is_dir() and any(p.glob("*.parquet"))) else "json"
     files = str(p) if p.is_file() else str(p / ("*.parquet" if kind == "parquet" else "*.json*"))
     if p.is_file() is False and not p.exists(): raise FileNotFoundError(f"{p} does not exist")

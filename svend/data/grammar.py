@@ -32,7 +32,8 @@ class Phrase:
         "Choose one of `options` (id -> value) for `slot`; `held` overrides the slot's held-out ids."
         held = HELD_OUT.get(slot, set()) if held is None else held
         keys = list(options)
-        if self.split == "heldout" and slot == self.target and any(k in held for k in keys): keys = [k for k in keys if k in held]
+        if self.split == "heldout" and slot == self.target and any(k in held for k in keys):
+            keys = [k for k in keys if k in held]
         elif self.split != "any": keys = [k for k in keys if k not in held]
         k = self.rng.choices(keys, weights=[(weights or {}).get(k, 1) for k in keys])[0]
         self.rules[slot] = k
@@ -64,12 +65,23 @@ CONTEXTS = {"none": "", "exam": "I'm revising for an exam.", "homework": "This o
             "chapter": "From chapter {n} of my textbook:", "class": "For my maths class:", "quiz": "Quiz question {n}.",
             "practice": "Practice problem:", "teacher": "Our teacher gave us this one.", "another": "Another one.",
             "friend": "My friend and I got different answers."}
-INSTRUCTIONS = {"none": "", "only": "Give only the final answer.", "just": "Just the answer, please.",
-                "steps": "Show your steps.", "simplest": "Write the answer in simplest form.", "exact": "Use exact values.",
-                "brief": "Keep it short.", "tool": "Use a tool if it helps.", "check": "Double-check your result.",
-                "result": "Reply with just the result.", "explain": "Explain briefly.", "thanks": "Thanks!",
-                "quick": "Quick answer please.", "sure": "Make sure it's right.",
-                "format_line": "Format: put the final answer on its own line."}
+INSTRUCTIONS = {
+    "none": "",
+    "only": "Give only the final answer.",
+    "just": "Just the answer, please.",
+    "steps": "Show your steps.",
+    "simplest": "Write the answer in simplest form.",
+    "exact": "Use exact values.",
+    "brief": "Keep it short.",
+    "tool": "Use a tool if it helps.",
+    "check": "Double-check your result.",
+    "result": "Reply with just the result.",
+    "explain": "Explain briefly.",
+    "thanks": "Thanks!",
+    "quick": "Quick answer please.",
+    "sure": "Make sure it's right.",
+    "format_line": "Format: put the final answer on its own line.",
+}
 CASES = {"normal": 0, "lower": 1, "bare": 2}
 
 def _case(text: str, how: int) -> str:
@@ -82,12 +94,22 @@ def ask(p: Phrase, structures: dict[str, tuple[str, str]], kind: str, **fields) 
     opening for its mood, with an optional context sentence before and an instruction after."""
     mood, tmpl = p.pick("structure", {f"{kind}.{k}": v for k, v in structures.items()})
     core = tmpl.format(**fields)
-    text = p.pick("opening", OPENINGS[mood]).format(c=core, C=core[0].upper() + core[1:] if core[:1].islower() else core)
+    text = p.pick("opening", OPENINGS[mood]).format(
+        c=core, C=core[0].upper() + core[1:] if core[:1].islower() else core
+    )
     ctx = p.pick("context", CONTEXTS, weights={"none": 8}).format(n=p.rng.randint(1, 30), m=p.rng.randint(31, 60))
     ins = p.pick("instruction", INSTRUCTIONS, weights={"none": 6})
     return _case(" ".join(s for s in (ctx, text, ins) if s), p.pick("case", CASES, weights={"normal": 6}))
-LABELS = {"plain": "{q}", "question": "Question: {q}", "solve": "Solve: {q}", "quick": "Quick question: {q}", "hi": "Hi! {q}",
-          "q": "Q: {q}", "task": "Task: {q}", "wondering": "I was wondering: {q}"}
+LABELS = {
+    "plain": "{q}",
+    "question": "Question: {q}",
+    "solve": "Solve: {q}",
+    "quick": "Quick question: {q}",
+    "hi": "Hi! {q}",
+    "q": "Q: {q}",
+    "task": "Task: {q}",
+    "wondering": "I was wondering: {q}",
+}
 
 def wrap(p: Phrase, question: str) -> str:
     "A question written whole (a word problem) given a label opening, context and instruction like any other."

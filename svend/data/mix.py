@@ -99,9 +99,16 @@ class PackedLoader:
     "Batches of packed sequences in a seeded order per epoch; `state_dict()` / `load_state_dict()` resume exactly."
     def __init__(self, packed: dict[str, torch.Tensor], batch_size: int, seed: int = 0, shuffle: bool = True,
                  drop_last: bool = True):
-        self.data, self.batch_size, self.seed, self.shuffle, self.drop_last = packed, batch_size, seed, shuffle, drop_last
+        self.data, self.batch_size, self.seed, self.shuffle, self.drop_last = (
+            packed,
+            batch_size,
+            seed,
+            shuffle,
+            drop_last,
+        )
         self.n = packed["input_ids"].shape[0]
-        if self.n < batch_size and drop_last: raise ValueError(f"{self.n} sequences are fewer than one batch of {batch_size}")
+        if self.n < batch_size and drop_last:
+            raise ValueError(f"{self.n} sequences are fewer than one batch of {batch_size}")
         self.epoch, self.index = 0, 0   # the next batch starts at position `index` of epoch `epoch`'s order
 
     def __len__(self) -> int:

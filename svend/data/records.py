@@ -86,7 +86,9 @@ def trace_problem(rec: dict, question: bool = True) -> str | None:
     for s in steps:
         if p := _step_problem(s): return p
     if rec.get("tool_result") is not None:
-        awaiting = [s for s in steps if isinstance(s, dict) and s.get("tool_call") is not None and s.get("tool_result") is None]
+        awaiting = [
+            s for s in steps if isinstance(s, dict) and s.get("tool_call") is not None and s.get("tool_result") is None
+        ]
         if not awaiting:
             return "top-level 'tool_result' but no step awaits one"
         if not isinstance(rec["tool_result"], (str, int, float)) or isinstance(rec["tool_result"], bool):

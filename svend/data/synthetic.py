@@ -19,6 +19,12 @@ from .tokenizer import normalize_record
 from .records import check_records
 from .grammar import Phrase, ask, wrap, show_expr, letter, integer, NOTATIONS
 from .cli import ArgumentParser, cli, output_file, positive_int, positive_float, UserError
+import signal, threading
+import re
+import multiprocessing as mp
+from tqdm.auto import tqdm
+import time, sys
+from .claude import generate_claude, FatalAPIError
 
 # %% auto #0
 __all__ = ['NAMES', 'ITEMS', 'VARS', 'D_STRUCT', 'D2_STRUCT', 'I_STRUCT', 'DI_STRUCT', 'L_STRUCT', 'LIN_STRUCT', 'QUAD_STRUCT',
@@ -33,7 +39,6 @@ __all__ = ['NAMES', 'ITEMS', 'VARS', 'D_STRUCT', 'D2_STRUCT', 'I_STRUCT', 'DI_ST
 @contextlib.contextmanager
 def _time_limit(seconds: float | None):
     "Raise TimeoutError after `seconds` (main thread only: elsewhere no limit)."
-    import signal, threading
     if not seconds or threading.current_thread() is not threading.main_thread(): yield; return
     def stop(*_): raise TimeoutError(f"tool call ran longer than {seconds:g} s")
     old = signal.signal(signal.SIGALRM, stop)
@@ -94,18 +99,81 @@ class Trace:
                          "rules": dict(self.phrase.rules), "held_out": self.phrase.held_out}}
 
 # %% ../../nbs/11_synthetic.ipynb #10ab6b8a
-NAMES = ["Ava", "Ben", "Chen", "Dana", "Emeka", "Farah", "Gita", "Hugo", "Ines", "Jonas", "Kemi", "Liam", "Mei",
-         "Nikos", "Olga", "Priya", "Quinn", "Rosa", "Sami", "Tariq", "Uma", "Viktor", "Wen", "Yusuf", "Zoe", "Aisha", "Bruno",
-         "Carmen", "Dmitri", "Elena", "Felix", "Grace", "Hassan", "Ivy", "Jamal", "Kai", "Lena", "Marco", "Nadia", "Omar",
-         "Paula", "Rahul", "Sofia", "Tomas", "Vera", "Will", "Yara", "Zane", "Anton", "Bea", "Cyrus", "Dora", "Eli", "Fatima",
-         "Goran", "Hana", "Igor", "Julia", "Karim", "Lucia", "Mateo", "Noor", "Oscar", "Pia", "Reza", "Selma", "Theo"]
+NAMES = [
+    "Ava",
+    "Ben",
+    "Chen",
+    "Dana",
+    "Emeka",
+    "Farah",
+    "Gita",
+    "Hugo",
+    "Ines",
+    "Jonas",
+    "Kemi",
+    "Liam",
+    "Mei",
+    "Nikos",
+    "Olga",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sami",
+    "Tariq",
+    "Uma",
+    "Viktor",
+    "Wen",
+    "Yusuf",
+    "Zoe",
+    "Aisha",
+    "Bruno",
+    "Carmen",
+    "Dmitri",
+    "Elena",
+    "Felix",
+    "Grace",
+    "Hassan",
+    "Ivy",
+    "Jamal",
+    "Kai",
+    "Lena",
+    "Marco",
+    "Nadia",
+    "Omar",
+    "Paula",
+    "Rahul",
+    "Sofia",
+    "Tomas",
+    "Vera",
+    "Will",
+    "Yara",
+    "Zane",
+    "Anton",
+    "Bea",
+    "Cyrus",
+    "Dora",
+    "Eli",
+    "Fatima",
+    "Goran",
+    "Hana",
+    "Igor",
+    "Julia",
+    "Karim",
+    "Lucia",
+    "Mateo",
+    "Noor",
+    "Oscar",
+    "Pia",
+    "Reza",
+    "Selma",
+    "Theo",
+]
 ITEMS = [("notebook", "notebooks"), ("apple", "apples"), ("ticket", "tickets"), ("pencil", "pencils"),
          ("sticker", "stickers"), ("book", "books"), ("cupcake", "cupcakes"), ("marble", "marbles"), ("card", "cards")]
 VARS = ["x", "x", "x", "t", "y"]   # mostly x, sometimes another variable name
 
 def caret(expr: str) -> str:
     "Human style: x**2 -> x^2, 3*x -> 3x."
-    import re
     return re.sub(r"(\d)\*([a-z(])", r"\1\2", expr.replace("**", "^"))
 
 def show(rng: random.Random, expr: str) -> str:
@@ -121,15 +189,26 @@ def _term(rng: random.Random, x, integrable: bool):
     c, n = rng.choice([1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, -1, -2, -3, -5]), rng.choice([2, 2, 3, 3, 4, 5, 6])
     fns = [sp.sin, sp.cos, sp.exp] + ([] if integrable else [sp.tan, sp.log, sp.sqrt, sp.atan])
     lin = rng.choice([2, 3, 4, 5]) * x + rng.choice([1, 2, 3, -1, -2, -3])
-    shapes = [lambda: c * x**n, lambda: c * x, lambda: c * rng.choice(fns)(_inner(rng, x) if not integrable else rng.choice([x, 2 * x, 3 * x, 5 * x])),
-              lambda: c * x**rng.choice([1, 2, 3]) * rng.choice([sp.sin, sp.cos, sp.exp])(rng.choice([x, 2 * x, -x, 3 * x])),
-              lambda: lin**rng.choice([2, 3, 4]), lambda: c / x**rng.choice([2, 3]),
-              lambda: sp.Integer(c) / lin]
+    shapes = [
+        lambda: c * x**n,
+        lambda: c * x,
+        lambda: c * rng.choice(fns)(_inner(rng, x) if not integrable else rng.choice([x, 2 * x, 3 * x, 5 * x])),
+        lambda: c
+        * x ** rng.choice([1, 2, 3])
+        * rng.choice([sp.sin, sp.cos, sp.exp])(rng.choice([x, 2 * x, -x, 3 * x])),
+        lambda: lin ** rng.choice([2, 3, 4]),
+        lambda: c / x ** rng.choice([2, 3]),
+        lambda: sp.Integer(c) / lin,
+    ]
     if not integrable:
-        shapes += [lambda: rng.choice(fns)(_inner(rng, x)) * rng.choice(fns)(_inner(rng, x)),
-                   lambda: (rng.choice([1, 2, 3]) * x + rng.choice([1, 2, 3, -1, -4])) / (x + rng.choice([1, 2, 3, 5, -1, -2])),
-                   lambda: sp.sqrt(rng.choice([1, 2, 3]) * x**2 + rng.choice([1, 4, 9])), lambda: c * sp.log(_inner(rng, x)),
-                   lambda: x**rng.choice([-1, -2, -3, sp.Rational(1, 2), sp.Rational(3, 2)])]
+        shapes += [
+            lambda: rng.choice(fns)(_inner(rng, x)) * rng.choice(fns)(_inner(rng, x)),
+            lambda: (rng.choice([1, 2, 3]) * x + rng.choice([1, 2, 3, -1, -4]))
+            / (x + rng.choice([1, 2, 3, 5, -1, -2])),
+            lambda: sp.sqrt(rng.choice([1, 2, 3]) * x**2 + rng.choice([1, 4, 9])),
+            lambda: c * sp.log(_inner(rng, x)),
+            lambda: x ** rng.choice([-1, -2, -3, sp.Rational(1, 2), sp.Rational(3, 2)]),
+        ]
     return rng.choice(shapes)()
 
 def random_function(rng: random.Random, v: str = "x", integrable: bool = False) -> str:
@@ -142,34 +221,68 @@ def random_function(rng: random.Random, v: str = "x", integrable: bool = False) 
     return str(e) if e.free_symbols == {x} else random_function(rng, v, integrable)
 
 # %% ../../nbs/11_synthetic.ipynb #f7e8a5f4
-D_STRUCT = {"what": ("q", "what is the derivative of {f}"), "wrt": ("q", "what is the derivative of {f} with respect to {v}"),
-            "ddv": ("q", "what is d/d{v} of {f}"), "get": ("q", "what do you get when you differentiate {f}"),
-            "diff": ("i", "differentiate {f}"), "diff_wrt": ("i", "differentiate {f} with respect to {v}"),
-            "find": ("i", "find the derivative of {f}"), "take": ("i", "take the derivative of {f}"),
-            "given_f": ("i", "given f({v}) = {f}, find f'({v})"), "fprime": ("q", "if f({v}) = {f}, what is f'({v})"),
-            "n_deriv": ("n", "the derivative of {f}"), "n_ddv": ("n", "d/d{v} ({f})"),
-            "n_rate": ("n", "the rate of change of {f} with respect to {v}"), "n_fn": ("n", "the derivative of the function {f}"),
-            "calc": ("i", "calculate the derivative of {f}"), "dydx": ("q", "if y = {f}, what is dy/d{v}"),
-            "bracket": ("i", "compute d/d{v} [{f}]"), "work": ("i", "work out the derivative of {f}"),
-            "n_wrt": ("n", "{f} differentiated with respect to {v}")}
-D2_STRUCT = {"second": ("i", "find the second derivative of {f}"), "fpp": ("q", "if f({v}) = {f}, what is f''({v})"),
-             "twice": ("i", "differentiate {f} twice"), "n_second": ("n", "the second derivative of {f} with respect to {v}"),
-             "d2": ("n", "d²/d{v}² of {f}")}
-I_STRUCT = {"what": ("q", "what is the integral of {f}"), "sign": ("q", "what is ∫ {f} d{v}"), "int": ("i", "integrate {f}"),
-            "int_wrt": ("i", "integrate {f} with respect to {v}"), "anti": ("i", "find the antiderivative of {f}"),
-            "area_fn": ("n", "a function whose derivative is {f}"), "n_int": ("n", "the indefinite integral of {f}"),
-            "n_anti": ("n", "an antiderivative of {f}"), "n_sign": ("n", "∫ {f} d{v}"), "calc": ("i", "calculate ∫ ({f}) d{v}"),
-            "find_int": ("i", "find the integral of {f} d{v}"), "n_prim": ("n", "the primitive of {f}"),
-            "anti_q": ("q", "what is the antiderivative of {f}")}
-DI_STRUCT = {"int": ("i", "integrate {f} from {lo} to {hi}"), "what": ("q", "what is the integral of {f} from {lo} to {hi}"),
-             "eval": ("i", "evaluate ∫_{lo}^{hi} {f} d{v}"), "n_over": ("n", "the definite integral of {f} over [{lo}, {hi}]"),
-             "from_to": ("n", "the integral from {lo} to {hi} of {f} d{v}"),
-             "n_area": ("n", "the area under {f} between {v} = {lo} and {v} = {hi}")}
-L_STRUCT = {"what": ("q", "what is the limit of {f} as {v} approaches {at}"), "find": ("i", "find lim {v}→{at} of {f}"),
-            "eval": ("i", "evaluate the limit of {f} when {v} goes to {at}"), "tends": ("q", "what does {f} tend to as {v} tends to {at}"),
-            "n_lim": ("n", "the limit of {f} as {v} → {at}"), "n_sub": ("n", "lim_({v}->{at}) {f}"),
-            "lim_q": ("q", "what is lim {v}→{at} {f}"), "compute": ("i", "compute the limit of {f} as {v} goes to {at}"),
-            "n_value": ("n", "the value that {f} approaches as {v} → {at}")}
+D_STRUCT = {
+    "what": ("q", "what is the derivative of {f}"),
+    "wrt": ("q", "what is the derivative of {f} with respect to {v}"),
+    "ddv": ("q", "what is d/d{v} of {f}"),
+    "get": ("q", "what do you get when you differentiate {f}"),
+    "diff": ("i", "differentiate {f}"),
+    "diff_wrt": ("i", "differentiate {f} with respect to {v}"),
+    "find": ("i", "find the derivative of {f}"),
+    "take": ("i", "take the derivative of {f}"),
+    "given_f": ("i", "given f({v}) = {f}, find f'({v})"),
+    "fprime": ("q", "if f({v}) = {f}, what is f'({v})"),
+    "n_deriv": ("n", "the derivative of {f}"),
+    "n_ddv": ("n", "d/d{v} ({f})"),
+    "n_rate": ("n", "the rate of change of {f} with respect to {v}"),
+    "n_fn": ("n", "the derivative of the function {f}"),
+    "calc": ("i", "calculate the derivative of {f}"),
+    "dydx": ("q", "if y = {f}, what is dy/d{v}"),
+    "bracket": ("i", "compute d/d{v} [{f}]"),
+    "work": ("i", "work out the derivative of {f}"),
+    "n_wrt": ("n", "{f} differentiated with respect to {v}"),
+}
+D2_STRUCT = {
+    "second": ("i", "find the second derivative of {f}"),
+    "fpp": ("q", "if f({v}) = {f}, what is f''({v})"),
+    "twice": ("i", "differentiate {f} twice"),
+    "n_second": ("n", "the second derivative of {f} with respect to {v}"),
+    "d2": ("n", "d²/d{v}² of {f}"),
+}
+I_STRUCT = {
+    "what": ("q", "what is the integral of {f}"),
+    "sign": ("q", "what is ∫ {f} d{v}"),
+    "int": ("i", "integrate {f}"),
+    "int_wrt": ("i", "integrate {f} with respect to {v}"),
+    "anti": ("i", "find the antiderivative of {f}"),
+    "area_fn": ("n", "a function whose derivative is {f}"),
+    "n_int": ("n", "the indefinite integral of {f}"),
+    "n_anti": ("n", "an antiderivative of {f}"),
+    "n_sign": ("n", "∫ {f} d{v}"),
+    "calc": ("i", "calculate ∫ ({f}) d{v}"),
+    "find_int": ("i", "find the integral of {f} d{v}"),
+    "n_prim": ("n", "the primitive of {f}"),
+    "anti_q": ("q", "what is the antiderivative of {f}"),
+}
+DI_STRUCT = {
+    "int": ("i", "integrate {f} from {lo} to {hi}"),
+    "what": ("q", "what is the integral of {f} from {lo} to {hi}"),
+    "eval": ("i", "evaluate ∫_{lo}^{hi} {f} d{v}"),
+    "n_over": ("n", "the definite integral of {f} over [{lo}, {hi}]"),
+    "from_to": ("n", "the integral from {lo} to {hi} of {f} d{v}"),
+    "n_area": ("n", "the area under {f} between {v} = {lo} and {v} = {hi}"),
+}
+L_STRUCT = {
+    "what": ("q", "what is the limit of {f} as {v} approaches {at}"),
+    "find": ("i", "find lim {v}→{at} of {f}"),
+    "eval": ("i", "evaluate the limit of {f} when {v} goes to {at}"),
+    "tends": ("q", "what does {f} tend to as {v} tends to {at}"),
+    "n_lim": ("n", "the limit of {f} as {v} → {at}"),
+    "n_sub": ("n", "lim_({v}->{at}) {f}"),
+    "lim_q": ("q", "what is lim {v}→{at} {f}"),
+    "compute": ("i", "compute the limit of {f} as {v} goes to {at}"),
+    "n_value": ("n", "the value that {f} approaches as {v} → {at}"),
+}
 
 def gen_derivative(rng: random.Random, p: Phrase) -> dict:
     v = letter(p); f = sp.sympify(random_function(rng, v)); fs = show_expr(p, f)
@@ -177,8 +290,11 @@ def gen_derivative(rng: random.Random, p: Phrase) -> dict:
         t = Trace(rng, "calculus", "second_derivative", p)
         t.ask(D2_STRUCT, f=fs, v=v)
         t.say("I need the second derivative of {f}: differentiate twice.", "The task: d²/d{v}² of {f}.", f=fs, v=v)
-        r = t.tool(("Differentiate twice with SymPy.", "Let me compute the second derivative symbolically."), "symbolic_math",
-                   {"operation": "diff", "expression": fs, "order": 2})
+        r = t.tool(
+            ("Differentiate twice with SymPy.", "Let me compute the second derivative symbolically."),
+            "symbolic_math",
+            {"operation": "diff", "expression": fs, "order": 2},
+        )
         return t.record(r)
     t = Trace(rng, "calculus", "derivative", p)
     t.ask(D_STRUCT, f=fs, v=v)
@@ -194,46 +310,98 @@ def gen_integral(rng: random.Random, p: Phrase) -> dict:
         t = Trace(rng, "calculus", "definite_integral", p)
         lo, hi = sorted(rng.sample(range(-3, 7), 2)); fs = show_expr(p, f)
         t.ask(DI_STRUCT, f=fs, v=v, lo=lo, hi=hi)
-        t.say("A definite integral of {f} from {lo} to {hi}.", "I need ∫ {f} d{v} between {lo} and {hi}.", f=fs, v=v, lo=lo, hi=hi)
+        t.say(
+            "A definite integral of {f} from {lo} to {hi}.",
+            "I need ∫ {f} d{v} between {lo} and {hi}.",
+            f=fs,
+            v=v,
+            lo=lo,
+            hi=hi,
+        )
         r = t.tool(("Integrate exactly with SymPy.", "Let me evaluate the integral symbolically."), "symbolic_math",
                    {"operation": "integrate", "expression": fs, "lower": lo, "upper": hi})
         return t.record(r)
     t = Trace(rng, "calculus", "integral", p); fs = show_expr(p, f)
     t.ask(I_STRUCT, f=fs, v=v)
     t.say("I need an antiderivative of {f}.", "An indefinite integral of {f} with respect to {v}.", f=fs, v=v)
-    r = t.tool(("Integrate with SymPy.", "Let me integrate symbolically."), "symbolic_math", {"operation": "integrate", "expression": fs})
+    r = t.tool(
+        ("Integrate with SymPy.", "Let me integrate symbolically."),
+        "symbolic_math",
+        {"operation": "integrate", "expression": fs},
+    )
     return t.record(f"{r} + C")
 
 def gen_limit(rng: random.Random, p: Phrase) -> dict:
     v = letter(p); a, b = rng.randint(2, 9), rng.randint(1, 9); x = sp.Symbol(v)
-    f, pt = rng.choice([(sp.sin(a * x) / x, 0), ((x**2 - a * a) / (x - a), a), ((1 + a / x)**x, sp.oo),
-                        ((a * x**2 + b) / (x**2 + 1), sp.oo), ((sp.exp(a * x) - 1) / x, 0), ((1 - sp.cos(a * x)) / x**2, 0)])
+    f, pt = rng.choice(
+        [
+            (sp.sin(a * x) / x, 0),
+            ((x**2 - a * a) / (x - a), a),
+            ((1 + a / x) ** x, sp.oo),
+            ((a * x**2 + b) / (x**2 + 1), sp.oo),
+            ((sp.exp(a * x) - 1) / x, 0),
+            ((1 - sp.cos(a * x)) / x**2, 0),
+        ]
+    )
     t = Trace(rng, "calculus", "limit", p)
     fs, ps = show_expr(p, f), rng.choice(["infinity", "∞", "oo"]) if pt == sp.oo else str(pt)
     t.ask(L_STRUCT, f=fs, v=v, at=ps)
-    t.say("Substituting gives an indeterminate form, so I compute the limit properly.", "I need the limit of {f} at {v} = {at}.",
-          f=fs, v=v, at=ps)
+    t.say(
+        "Substituting gives an indeterminate form, so I compute the limit properly.",
+        "I need the limit of {f} at {v} = {at}.",
+        f=fs,
+        v=v,
+        at=ps,
+    )
     r = t.tool(("Compute the limit with SymPy.", "Let me evaluate the limit symbolically."), "symbolic_math",
                {"operation": "limit", "expression": fs, "point": ps})
     return t.record(r)
 
 # %% ../../nbs/11_synthetic.ipynb #f590df6e
-LIN_STRUCT = {"solve": ("i", "solve {e}"), "solve_for": ("i", "solve {e} for {v}"), "find_if": ("i", "find {v} if {e}"),
-              "which": ("q", "what value of {v} satisfies {e}"), "then": ("q", "{e}, so what is {v}"),
-              "for_which": ("q", "for which {v} is {e}"), "value_of": ("n", "the value of {v} for which {e}"),
-              "n_sol": ("n", "the solution of {e}"), "solve_eq": ("i", "solve the equation {e}"),
-              "find_v": ("i", "find the value of {v} in {e}"), "what_v": ("q", "if {e}, what is {v}"), "n_v": ("n", "{v} in {e}")}
-QUAD_STRUCT = {"solve": ("i", "solve {P} = 0"), "roots": ("i", "find the roots of {P}"), "sols": ("q", "what are the solutions of {P} = 0"),
-               "zero_when": ("q", "for which values of {v} is {P} equal to zero"), "n_roots": ("n", "the roots of {P}"),
-               "n_zeros": ("n", "the zeros of {P}"), "solve_eq": ("i", "solve the equation {P} = 0 for {v}"),
-               "all": ("i", "find all {v} with {P} = 0"), "n_sols": ("n", "the solutions of {P} = 0")}
-FAC_STRUCT = {"factor": ("i", "factor {P}"), "factorise": ("i", "factorise {P}"), "what": ("q", "what is the factored form of {P}"),
-              "product": ("i", "write {P} as a product of factors"), "n_fact": ("n", "the factorisation of {P}"),
-              "completely": ("i", "factor {P} completely"), "n_factors": ("n", "the factors of {P}"),
-              "how": ("q", "how does {P} factor")}
-EXP_STRUCT = {"expand": ("i", "expand {P}"), "multiply_out": ("i", "multiply out {P}"), "what": ("q", "what is {P} expanded"),
-              "n_exp": ("n", "the expanded form of {P}"), "and_simplify": ("i", "expand and simplify {P}"),
-              "distribute": ("i", "distribute {P}"), "n_prod": ("n", "the product {P} multiplied out")}
+LIN_STRUCT = {
+    "solve": ("i", "solve {e}"),
+    "solve_for": ("i", "solve {e} for {v}"),
+    "find_if": ("i", "find {v} if {e}"),
+    "which": ("q", "what value of {v} satisfies {e}"),
+    "then": ("q", "{e}, so what is {v}"),
+    "for_which": ("q", "for which {v} is {e}"),
+    "value_of": ("n", "the value of {v} for which {e}"),
+    "n_sol": ("n", "the solution of {e}"),
+    "solve_eq": ("i", "solve the equation {e}"),
+    "find_v": ("i", "find the value of {v} in {e}"),
+    "what_v": ("q", "if {e}, what is {v}"),
+    "n_v": ("n", "{v} in {e}"),
+}
+QUAD_STRUCT = {
+    "solve": ("i", "solve {P} = 0"),
+    "roots": ("i", "find the roots of {P}"),
+    "sols": ("q", "what are the solutions of {P} = 0"),
+    "zero_when": ("q", "for which values of {v} is {P} equal to zero"),
+    "n_roots": ("n", "the roots of {P}"),
+    "n_zeros": ("n", "the zeros of {P}"),
+    "solve_eq": ("i", "solve the equation {P} = 0 for {v}"),
+    "all": ("i", "find all {v} with {P} = 0"),
+    "n_sols": ("n", "the solutions of {P} = 0"),
+}
+FAC_STRUCT = {
+    "factor": ("i", "factor {P}"),
+    "factorise": ("i", "factorise {P}"),
+    "what": ("q", "what is the factored form of {P}"),
+    "product": ("i", "write {P} as a product of factors"),
+    "n_fact": ("n", "the factorisation of {P}"),
+    "completely": ("i", "factor {P} completely"),
+    "n_factors": ("n", "the factors of {P}"),
+    "how": ("q", "how does {P} factor"),
+}
+EXP_STRUCT = {
+    "expand": ("i", "expand {P}"),
+    "multiply_out": ("i", "multiply out {P}"),
+    "what": ("q", "what is {P} expanded"),
+    "n_exp": ("n", "the expanded form of {P}"),
+    "and_simplify": ("i", "expand and simplify {P}"),
+    "distribute": ("i", "distribute {P}"),
+    "n_prod": ("n", "the product {P} multiplied out"),
+}
 SIM_STRUCT = {"simplify": ("i", "simplify {e}"), "what": ("q", "what is {e} in simplest form"),
               "reduce": ("i", "reduce {e} as far as possible"), "n_simp": ("n", "the simplified form of {e}"),
               "expr": ("i", "simplify the expression {e}"), "n_simplest": ("n", "the simplest form of {e}")}
@@ -241,8 +409,14 @@ SIM_STRUCT = {"simplify": ("i", "simplify {e}"), "what": ("q", "what is {e} in s
 def _linear(rng, x):
     a, x0, b = rng.choice([n for n in range(-12, 13) if n not in (0, 1)]), rng.randint(-20, 20), rng.randint(-30, 30)
     c, d = rng.randint(-9, 9), rng.randint(2, 6)
-    return rng.choice([sp.Eq(a * x + b, a * x0 + b), sp.Eq(a * x0 + b, a * x + b, evaluate=False),
-                       sp.Eq(sp.Mul(d, x + c, evaluate=False), d * (x0 + c)), sp.Eq(a * x + b, (a - d) * x + b + d * x0)])
+    return rng.choice(
+        [
+            sp.Eq(a * x + b, a * x0 + b),
+            sp.Eq(a * x0 + b, a * x + b, evaluate=False),
+            sp.Eq(sp.Mul(d, x + c, evaluate=False), d * (x0 + c)),
+            sp.Eq(a * x + b, (a - d) * x + b + d * x0),
+        ]
+    )
 
 def gen_algebra(rng: random.Random, p: Phrase) -> dict:
     kind = rng.choice(["linear", "linear", "quadratic", "factor", "expand", "simplify", "system"])
@@ -253,7 +427,11 @@ def gen_algebra(rng: random.Random, p: Phrase) -> dict:
         es = show_expr(p, _linear(rng, x))
         t.ask(LIN_STRUCT, e=es, v=v)
         t.say("A linear equation in {v}: isolate {v}.", "I need the {v} that makes {e} true.", e=es, v=v)
-        r = t.tool(("Solve it with SymPy.", "Let me solve the equation exactly."), "symbolic_math", {"operation": "solve", "expression": es})
+        r = t.tool(
+            ("Solve it with SymPy.", "Let me solve the equation exactly."),
+            "symbolic_math",
+            {"operation": "solve", "expression": es},
+        )
         return t.record(f"{v} = {r.strip('[]')}")
     if kind == "quadratic":
         r1, r2, a = rng.randint(-12, 12), rng.randint(-12, 12), rng.choice([1, 1, 1, 2, 3])
@@ -261,20 +439,34 @@ def gen_algebra(rng: random.Random, p: Phrase) -> dict:
         t.ask(QUAD_STRUCT, P=ps, v=v)
         expr = ps if t.template.split(".")[1] in ("roots", "n_roots", "n_zeros", "zero_when") else f"{ps} = 0"
         t.say("A quadratic; I want its roots.", "I need the values of {v} where {P} vanishes.", P=ps, v=v)
-        r = t.tool(("Solve with SymPy.", "Let me find the roots exactly."), "symbolic_math", {"operation": "solve", "expression": expr})
+        r = t.tool(
+            ("Solve with SymPy.", "Let me find the roots exactly."),
+            "symbolic_math",
+            {"operation": "solve", "expression": expr},
+        )
         return t.record(f"{v} = {r.strip('[]').replace(', ', f' or {v} = ')}")
     if kind in ("factor", "expand"):
-        prod = sp.Mul(*[(rng.randint(1, 3) * x + rng.choice([n for n in range(-9, 10) if n])) for _ in range(rng.randint(2, 3))])
+        prod = sp.Mul(
+            *[(rng.randint(1, 3) * x + rng.choice([n for n in range(-9, 10) if n])) for _ in range(rng.randint(2, 3))]
+        )
         if kind == "factor":
             ps = show_expr(p, sp.expand(prod))
             t.ask(FAC_STRUCT, P=ps)
             t.say("I need to factor {P} completely.", "Factoring by hand is error-prone; SymPy will do it.", P=ps)
-            r = t.tool(("Factor with SymPy.", "Let me factor it symbolically."), "symbolic_math", {"operation": "factor", "expression": ps})
+            r = t.tool(
+                ("Factor with SymPy.", "Let me factor it symbolically."),
+                "symbolic_math",
+                {"operation": "factor", "expression": ps},
+            )
         else:
             ps = show_expr(p, prod)
             t.ask(EXP_STRUCT, P=ps)
             t.say("I need to multiply out {P}.", "Expanding means distributing every factor.", P=ps)
-            r = t.tool(("Expand with SymPy.", "Let me expand it exactly."), "symbolic_math", {"operation": "expand", "expression": ps})
+            r = t.tool(
+                ("Expand with SymPy.", "Let me expand it exactly."),
+                "symbolic_math",
+                {"operation": "expand", "expression": ps},
+            )
         return t.record(r)
     a = rng.randint(1, 9)
     e = rng.choice([f"(x**2 - {a * a})/(x - {a})", f"(x**2 + {2 * a}*x + {a * a})/(x + {a})", "sin(x)**2 + cos(x)**2",
@@ -282,7 +474,11 @@ def gen_algebra(rng: random.Random, p: Phrase) -> dict:
     es = show_expr(p, sp.parse_expr(e.replace("x", v), local_dict={v: x}, evaluate=False))
     t.ask(SIM_STRUCT, e=es)
     t.say("I should simplify {e}.", "Look for common factors or identities in {e}.", e=es)
-    r = t.tool(("Simplify with SymPy.", "Let me simplify it symbolically."), "symbolic_math", {"operation": "simplify", "expression": es})
+    r = t.tool(
+        ("Simplify with SymPy.", "Let me simplify it symbolically."),
+        "symbolic_math",
+        {"operation": "simplify", "expression": es},
+    )
     return t.record(r)
 
 def _system(rng: random.Random, p: Phrase) -> dict:
@@ -294,12 +490,28 @@ def _system(rng: random.Random, p: Phrase) -> dict:
     while a * d - b * c == 0: d += 1
     e1, e2 = (show_expr(p, sp.Eq(k * x + l * y, k * x0 + l * y0)) for k, l in ((a, b), (c, d)))
     sep = rng.choice([" and ", ", ", "; "])
-    t.ask({"solve": ("i", "solve the system {e1}{s}{e2}"), "find": ("i", "find {x} and {y} such that {e1}{s}{e2}"),
-           "two": ("q", "two equations: {e1}{s}{e2}. what are {x} and {y}"),
-           "which": ("q", "which ({x}, {y}) satisfies both {e1} and {e2}"),
-           "n_sol": ("n", "the solution of the system {e1}{s}{e2}"), "simul": ("i", "solve simultaneously: {e1}{s}{e2}")},
-          "system", e1=e1, e2=e2, s=sep, x=a_, y=b_)
-    t.say("Two linear equations in two unknowns, {x} and {y}.", "I need the common solution of both equations.", x=a_, y=b_)
+    t.ask(
+        {
+            "solve": ("i", "solve the system {e1}{s}{e2}"),
+            "find": ("i", "find {x} and {y} such that {e1}{s}{e2}"),
+            "two": ("q", "two equations: {e1}{s}{e2}. what are {x} and {y}"),
+            "which": ("q", "which ({x}, {y}) satisfies both {e1} and {e2}"),
+            "n_sol": ("n", "the solution of the system {e1}{s}{e2}"),
+            "simul": ("i", "solve simultaneously: {e1}{s}{e2}"),
+        },
+        "system",
+        e1=e1,
+        e2=e2,
+        s=sep,
+        x=a_,
+        y=b_,
+    )
+    t.say(
+        "Two linear equations in two unknowns, {x} and {y}.",
+        "I need the common solution of both equations.",
+        x=a_,
+        y=b_,
+    )
     r = t.tool(("Solve the system with SymPy.", "Let me solve both equations together."), "symbolic_math",
                {"operation": "solve", "expression": [e1, e2]})
     return t.record(f"{a_} = {x0}, {b_} = {y0}")
@@ -317,8 +529,13 @@ def gen_word_problem(rng: random.Random, p: Phrase | None = None) -> dict:
             "If {a} pays ${bill} for {n} {items} priced at ${p} apiece, how much money comes back?",
             "How much change is left from ${bill} after buying {n} {items} at ${p} per {item}?",
             a=n1, n=n, items=items, item=item, p=p, bill=bill)
-        t.say("The cost is {n} × ${p}; the change is ${bill} minus the cost.", "First the total price, then subtract it from ${bill}.",
-              n=n, p=p, bill=bill)
+        t.say(
+            "The cost is {n} × ${p}; the change is ${bill} minus the cost.",
+            "First the total price, then subtract it from ${bill}.",
+            n=n,
+            p=p,
+            bill=bill,
+        )
         r = t.tool(("Compute it in Python.", "Let me calculate."), "execute_python",
                    {"code": f"price = {p}\ncount = {n}\npaid = {bill}\npaid - price * count"})
         return t.record(f"${r}")
@@ -335,12 +552,33 @@ def gen_word_problem(rng: random.Random, p: Phrase | None = None) -> dict:
                    {"code": f"leg1 = {s1} * {h1}\nleg2 = {s2} * {h2}\nleg1 + leg2"})
         return t.record(f"{r} km")
     if kind == "collect":
-        (item, items), a, b, c, d = rng.choice(ITEMS), rng.randint(20, 90), rng.randint(1, 19), rng.randint(2, 6), rng.randint(3, 12)
-        t.q("{a} has {x} {items}, gives {y} to {b}, then buys {c} packs of {d}. How many {items} does {a} have now?",
+        (item, items), a, b, c, d = (
+            rng.choice(ITEMS),
+            rng.randint(20, 90),
+            rng.randint(1, 19),
+            rng.randint(2, 6),
+            rng.randint(3, 12),
+        )
+        t.q(
+            "{a} has {x} {items}, gives {y} to {b}, then buys {c} packs of {d}. How many {items} does {a} have now?",
             "{a} starts with {x} {items}. After giving {b} {y} and buying {c} packs with {d} in each, how many are there?",
             "Starting from {x} {items}, {a} loses {y} and gains {c} packs of {d}. What is the new count?",
-            a=n1, b=n2, x=a, y=b, c=c, d=d, items=items)
-        t.say("Subtract what was given away, then add the packs.", "Track the count: {x} − {y}, then + {c}×{d}.", x=a, y=b, c=c, d=d)
+            a=n1,
+            b=n2,
+            x=a,
+            y=b,
+            c=c,
+            d=d,
+            items=items,
+        )
+        t.say(
+            "Subtract what was given away, then add the packs.",
+            "Track the count: {x} − {y}, then + {c}×{d}.",
+            x=a,
+            y=b,
+            c=c,
+            d=d,
+        )
         r = t.tool(("Compute the count in Python.", "Let me calculate it."), "execute_python",
                    {"code": f"count = {a} - {b}\ncount += {c} * {d}\ncount"})
         return t.record(r)
@@ -351,7 +589,13 @@ def gen_word_problem(rng: random.Random, p: Phrase | None = None) -> dict:
             "{g} grams of flour make {b} cookies. How many grams are needed for {w}?",
             "If {b} cookies take {g} g of flour, what does a batch of {w} cookies take?",
             g=per, b=base, w=want)
-        t.say("Flour scales with the number of cookies: {g} × {w} / {b}.", "Find the flour per cookie, then multiply.", g=per, w=want, b=base)
+        t.say(
+            "Flour scales with the number of cookies: {g} × {w} / {b}.",
+            "Find the flour per cookie, then multiply.",
+            g=per,
+            w=want,
+            b=base,
+        )
         r = t.tool(("Scale it in Python.", "Let me compute the proportion."), "execute_python",
                    {"code": f"flour_per_cookie = {per} / {base}\nint(flour_per_cookie * {want})"})
         return t.record(f"{r} g")
@@ -360,7 +604,12 @@ def gen_word_problem(rng: random.Random, p: Phrase | None = None) -> dict:
         "At ${w} per hour for {h} hours, with {tax}% withheld, how much does {a} take home each week?",
         "{a} works {h} h a week for ${w}/h and pays {tax}% tax. Weekly pay after tax?",
         a=n1, w=w, h=h, tax=tax)
-    t.say("Gross pay is rate times hours; take-home is gross minus {tax}%.", "Compute gross, then keep {keep}% of it.", tax=tax, keep=100 - tax)
+    t.say(
+        "Gross pay is rate times hours; take-home is gross minus {tax}%.",
+        "Compute gross, then keep {keep}% of it.",
+        tax=tax,
+        keep=100 - tax,
+    )
     r = t.tool(("Compute it in Python.", "Let me calculate the pay."), "execute_python",
                {"code": f"gross = {w} * {h}\nround(gross * (100 - {tax}) / 100, 2)"})
     return t.record(f"${r}")
@@ -369,9 +618,15 @@ def gen_word_problem(rng: random.Random, p: Phrase | None = None) -> dict:
 EXPR_STRUCT = {"calc": ("i", "calculate {a}"), "what": ("q", "what is {a}"), "eval": ("i", "evaluate {a}"),
                "work": ("i", "work out {a}"), "eq_q": ("q", "{a} = "), "n_val": ("n", "the value of {a}"),
                "n_res": ("n", "the result of {a}"), "n_bare": ("n", "{a}"), "how_much": ("q", "how much is {a}")}
-SUM_STRUCT = {"add": ("i", "add {l}"), "what": ("q", "what is the sum of {l}"), "add_up": ("q", "what do {l} add up to"),
-              "n_sum": ("n", "the sum of {l}"), "n_total": ("n", "the total of {l}"), "total_q": ("q", "what is the total of {l}"),
-              "sum_up": ("i", "sum up {l}")}
+SUM_STRUCT = {
+    "add": ("i", "add {l}"),
+    "what": ("q", "what is the sum of {l}"),
+    "add_up": ("q", "what do {l} add up to"),
+    "n_sum": ("n", "the sum of {l}"),
+    "n_total": ("n", "the total of {l}"),
+    "total_q": ("q", "what is the total of {l}"),
+    "sum_up": ("i", "sum up {l}"),
+}
 
 def arith(rng: random.Random, notation: str) -> str:
     "An integer expression of 2-6 signed terms, now and then a product, quotient or bracketed group, in `notation`."
@@ -401,31 +656,64 @@ def gen_arith_expression(rng: random.Random, p: Phrase) -> dict:
         expr = arith(rng, p.pick("notation", {n: n for n in NOTATIONS}, weights={"sympy": 2, "caret": 3}))
         t.ask(EXPR_STRUCT, "expression", a=expr)
         t.say("I need the value of {e}.", "Exact arithmetic on {e}; signs are easy to slip on.", e=expr)
-    r = t.tool(("Compute it exactly.", "Let me evaluate it with SymPy."), "symbolic_math", {"operation": "simplify", "expression": expr})
+    r = t.tool(
+        ("Compute it exactly.", "Let me evaluate it with SymPy."),
+        "symbolic_math",
+        {"operation": "simplify", "expression": expr},
+    )
     return t.record(r)
 
 # %% ../../nbs/11_synthetic.ipynb #853b30bd
-GCD_STRUCT = {"what": ("q", "what is the gcd of {a} and {b}"), "find": ("i", "find the greatest common divisor of {a} and {b}"),
-              "fn": ("q", "what is gcd({a}, {b})"), "hcf": ("n", "the highest common factor of {a} and {b}"),
-              "n_gcd": ("n", "the greatest common divisor of {a} and {b}"), "n_largest": ("n", "the largest number that divides both {a} and {b}"),
-              "gcf": ("q", "what is the greatest common factor of {a} and {b}"), "n_fn": ("n", "gcd({a}, {b})")}
-LCM_STRUCT = {"what": ("q", "what is the lcm of {a} and {b}"), "find": ("i", "find the least common multiple of {a} and {b}"),
-              "smallest_both": ("n", "the smallest positive number divisible by both {a} and {b}"),
-              "n_lcm": ("n", "the least common multiple of {a} and {b}"), "n_fn": ("n", "lcm({a}, {b})"),
-              "lowest": ("q", "what is the lowest common multiple of {a} and {b}")}
-PRIME_STRUCT = {"is": ("q", "is {n} prime"), "is_a": ("q", "is {n} a prime number"), "check": ("i", "check whether {n} is prime"),
-                "tell_whether": ("i", "tell me whether {n} is a prime"), "determine": ("i", "determine if {n} is prime"),
-                "number": ("q", "is the number {n} prime"), "or_not": ("q", "is {n} a prime or not"),
-                "n_whether": ("n", "whether {n} is prime")}
-MOD_STRUCT = {"what": ("q", "what is {a}^{b} mod {m}"), "compute": ("i", "compute {a}^{b} modulo {m}"),
-              "remainder_when": ("q", "what is the remainder when {a}^{b} is divided by {m}"), "n_mod": ("n", "{a} to the power {b} mod {m}"),
-              "n_modulo": ("n", "{a}^{b} modulo {m}"), "pct": ("q", "what is {a}**{b} % {m}")}
+GCD_STRUCT = {
+    "what": ("q", "what is the gcd of {a} and {b}"),
+    "find": ("i", "find the greatest common divisor of {a} and {b}"),
+    "fn": ("q", "what is gcd({a}, {b})"),
+    "hcf": ("n", "the highest common factor of {a} and {b}"),
+    "n_gcd": ("n", "the greatest common divisor of {a} and {b}"),
+    "n_largest": ("n", "the largest number that divides both {a} and {b}"),
+    "gcf": ("q", "what is the greatest common factor of {a} and {b}"),
+    "n_fn": ("n", "gcd({a}, {b})"),
+}
+LCM_STRUCT = {
+    "what": ("q", "what is the lcm of {a} and {b}"),
+    "find": ("i", "find the least common multiple of {a} and {b}"),
+    "smallest_both": ("n", "the smallest positive number divisible by both {a} and {b}"),
+    "n_lcm": ("n", "the least common multiple of {a} and {b}"),
+    "n_fn": ("n", "lcm({a}, {b})"),
+    "lowest": ("q", "what is the lowest common multiple of {a} and {b}"),
+}
+PRIME_STRUCT = {
+    "is": ("q", "is {n} prime"),
+    "is_a": ("q", "is {n} a prime number"),
+    "check": ("i", "check whether {n} is prime"),
+    "tell_whether": ("i", "tell me whether {n} is a prime"),
+    "determine": ("i", "determine if {n} is prime"),
+    "number": ("q", "is the number {n} prime"),
+    "or_not": ("q", "is {n} a prime or not"),
+    "n_whether": ("n", "whether {n} is prime"),
+}
+MOD_STRUCT = {
+    "what": ("q", "what is {a}^{b} mod {m}"),
+    "compute": ("i", "compute {a}^{b} modulo {m}"),
+    "remainder_when": ("q", "what is the remainder when {a}^{b} is divided by {m}"),
+    "n_mod": ("n", "{a} to the power {b} mod {m}"),
+    "n_modulo": ("n", "{a}^{b} modulo {m}"),
+    "pct": ("q", "what is {a}**{b} % {m}"),
+}
 LAST_STRUCT = {"last": ("n", "the last digit of {a}^{b}"), "units": ("q", "what is the units digit of {a}^{b}"),
                "ends": ("q", "which digit does {a}^{b} end in")}
-LAST2_STRUCT = {"last2": ("n", "the last two digits of {a}^{b}"), "ends2": ("q", "what are the last two digits of {a}^{b}")}
-FI_STRUCT = {"into": ("i", "factor {n} into primes"), "what": ("q", "what is the prime factorisation of {n}"),
-             "primes_of": ("n", "the prime factors of {n} with their multiplicities"), "n_pf": ("n", "the prime factorization of {n}"),
-             "product": ("i", "write {n} as a product of primes"), "break": ("i", "break {n} into prime factors")}
+LAST2_STRUCT = {
+    "last2": ("n", "the last two digits of {a}^{b}"),
+    "ends2": ("q", "what are the last two digits of {a}^{b}"),
+}
+FI_STRUCT = {
+    "into": ("i", "factor {n} into primes"),
+    "what": ("q", "what is the prime factorisation of {n}"),
+    "primes_of": ("n", "the prime factors of {n} with their multiplicities"),
+    "n_pf": ("n", "the prime factorization of {n}"),
+    "product": ("i", "write {n} as a product of primes"),
+    "break": ("i", "break {n} into prime factors"),
+}
 CUBES_STRUCT = {"is": ("q", "is {n} a sum of two cubes in two different ways"),
                 "is_number": ("q", "is the number {n} a sum of two cubes in two different ways"),
                 "two_ways_n": ("q", "can {n} be written as a³ + b³ in two different ways"),
@@ -441,12 +729,21 @@ def gen_number_theory(rng: random.Random, p: Phrase) -> dict:
         t.ask(GCD_STRUCT if kind == "gcd" else LCM_STRUCT, a=a, b=b)
         t.say("I need the {w} of {a} and {b}.", "Python's math module has it.",
               w={"gcd": "greatest common divisor", "lcm": "least common multiple"}[kind], a=a, b=b)
-        r = t.tool(("Compute it with Python.", "Let me use math.{k}."), "execute_python", {"code": f"import math\nmath.{kind}({a}, {b})"}, k=kind)
+        r = t.tool(
+            ("Compute it with Python.", "Let me use math.{k}."),
+            "execute_python",
+            {"code": f"import math\nmath.{kind}({a}, {b})"},
+            k=kind,
+        )
         return t.record(r)
     if kind == "prime":
         n = rng.choice([int(sp.nextprime(rng.randint(10, 10**6))), rng.randint(10, 10**6) | 1])
         t.ask(PRIME_STRUCT, n=n)
-        t.say("Trial division by hand is slow for {n}; test primality with a program.", "I will check whether {n} has a divisor.", n=n)
+        t.say(
+            "Trial division by hand is slow for {n}; test primality with a program.",
+            "I will check whether {n} has a divisor.",
+            n=n,
+        )
         code = f"from sympy import isprime\nn = {n}\nprint(f\"Yes, {{n}} is prime.\" if isprime(n) else f\"No, {{n}} is not prime.\")"
         r = t.tool(("Test it in Python.", "Let me check with SymPy's isprime."), "execute_python", {"code": code})
         return t.record(r.strip())
@@ -456,8 +753,16 @@ def gen_number_theory(rng: random.Random, p: Phrase) -> dict:
             m = rng.choice([10, 100])
             t.ask(LAST_STRUCT if m == 10 else LAST2_STRUCT, "modpow", a=a, b=b)
         else: t.ask(MOD_STRUCT, a=a, b=b, m=m)
-        t.say("The power is huge, but modular exponentiation keeps numbers small.", "Use square-and-multiply modulo {m}.", m=m)
-        r = t.tool(("Compute it with Python's three-argument pow.", "Let me compute it."), "execute_python", {"code": f"pow({a}, {b}, {m})"})
+        t.say(
+            "The power is huge, but modular exponentiation keeps numbers small.",
+            "Use square-and-multiply modulo {m}.",
+            m=m,
+        )
+        r = t.tool(
+            ("Compute it with Python's three-argument pow.", "Let me compute it."),
+            "execute_python",
+            {"code": f"pow({a}, {b}, {m})"},
+        )
         return t.record(r)
     if kind == "factorint":
         n = math.prod(rng.choice([2, 3, 5, 7, 11, 13, 17, 19, 23, 29]) for _ in range(rng.randint(3, 6)))
@@ -468,9 +773,17 @@ def gen_number_theory(rng: random.Random, p: Phrase) -> dict:
         r = t.tool(("Factor it with SymPy.", "Let me factor it in Python."), "execute_python", {"code": code})
         return t.record(r.strip())
     if kind == "cubes_check":
-        n = rng.choice(TAXICAB) if rng.random() < 0.5 else rng.choice([rng.randint(2, 40)**3 + rng.randint(2, 40)**3, rng.randint(100, 70000)])
+        n = (
+            rng.choice(TAXICAB)
+            if rng.random() < 0.5
+            else rng.choice([rng.randint(2, 40) ** 3 + rng.randint(2, 40) ** 3, rng.randint(100, 70000)])
+        )
         t.ask(CUBES_STRUCT, n=n)
-        t.say("List every pair a ≤ b with a³ + b³ = {n}; two or more pairs means yes.", "A short search over pairs decides it.", n=n)
+        t.say(
+            "List every pair a ≤ b with a³ + b³ = {n}; two or more pairs means yes.",
+            "A short search over pairs decides it.",
+            n=n,
+        )
         code = (f"n = {n}\ncubes = {{b**3: b for b in range(1, round(n ** (1 / 3)) + 2)}}\n"
                 "pairs = [(a, cubes[n - c]) for c, a in cubes.items() if n - c in cubes and a <= cubes[n - c]]\n"
                 "print(pairs)\nlen(pairs) >= 2")
@@ -501,18 +814,38 @@ def gen_logic(rng: random.Random, p: Phrase | None = None) -> dict:
         t.q("{a} is {d} years older than {b}. Together they are {s}. How old is each?",
             "The ages of {a} and {b} add up to {s}, and {a} is older by {d} years. Find both ages.",
             "{b} is {d} years younger than {a}; their ages sum to {s}. How old are they?", a=a, b=b, d=d, s=2 * y + d)
-        t.say("Let {a} and {b} be the ages: {a} = {b} + {d} and {a} + {b} = {s}.", "Two unknowns, two constraints; a solver finds them.",
-              a=a, b=b, d=d, s=2 * y + d)
-        r = t.tool(("Solve the constraints with Z3.", "Let me hand the constraints to the solver."), "logic_solver",
-                   {"variables": {a: "Int", b: "Int"}, "constraints": [f"{a} == {b} + {d}", f"{a} + {b} == {2 * y + d}", f"{b} >= 0"]})
+        t.say(
+            "Let {a} and {b} be the ages: {a} = {b} + {d} and {a} + {b} = {s}.",
+            "Two unknowns, two constraints; a solver finds them.",
+            a=a,
+            b=b,
+            d=d,
+            s=2 * y + d,
+        )
+        r = t.tool(
+            ("Solve the constraints with Z3.", "Let me hand the constraints to the solver."),
+            "logic_solver",
+            {
+                "variables": {a: "Int", b: "Int"},
+                "constraints": [f"{a} == {b} + {d}", f"{a} + {b} == {2 * y + d}", f"{b} >= 0"],
+            },
+        )
         return t.record(f"{a} is {y + d} and {b} is {y}.")
     if kind == "coins":
         n5, n10 = rng.randint(1, 20), rng.randint(1, 20)
-        t.q("A jar holds {n} coins, all 5-cent and 10-cent, worth {v} cents in total. How many of each?",
+        t.q(
+            "A jar holds {n} coins, all 5-cent and 10-cent, worth {v} cents in total. How many of each?",
             "{n} coins of 5 and 10 cents make {v} cents. How many 10-cent coins are there?",
-            "With {n} coins (5¢ and 10¢) totalling {v}¢, how many coins of each kind are there?", n=n5 + n10, v=5 * n5 + 10 * n10)
-        t.say("Let f be the 5-cent and t the 10-cent coins: f + t = {n}, 5f + 10t = {v}.", "Count and value give two equations.",
-              n=n5 + n10, v=5 * n5 + 10 * n10)
+            "With {n} coins (5¢ and 10¢) totalling {v}¢, how many coins of each kind are there?",
+            n=n5 + n10,
+            v=5 * n5 + 10 * n10,
+        )
+        t.say(
+            "Let f be the 5-cent and t the 10-cent coins: f + t = {n}, 5f + 10t = {v}.",
+            "Count and value give two equations.",
+            n=n5 + n10,
+            v=5 * n5 + 10 * n10,
+        )
         r = t.tool(("Solve with Z3.", "Let me solve the constraints."), "logic_solver",
                    {"variables": {"f": "Int", "t": "Int"},
                     "constraints": [f"f + t == {n5 + n10}", f"5*f + 10*t == {5 * n5 + 10 * n10}", "f >= 0", "t >= 0"]})
@@ -524,8 +857,14 @@ def gen_logic(rng: random.Random, p: Phrase | None = None) -> dict:
             "Can x be a multiple of {m} if {lo} < x < {hi}?", lo=lo, hi=hi, m=m)
         t.say("This is a satisfiability question over the integers.", "I will ask a solver whether such an x exists.")
         smt = rng.random() < 0.5
-        args = ({"smtlib": f"(declare-const x Int)(assert (< {lo} x))(assert (< x {hi}))(assert (= (mod x {m}) 0))", "goal": "check"}
-                if smt else {"variables": {"x": "Int"}, "constraints": [f"{lo} < x", f"x < {hi}", f"x % {m} == 0"]})
+        args = (
+            {
+                "smtlib": f"(declare-const x Int)(assert (< {lo} x))(assert (< x {hi}))(assert (= (mod x {m}) 0))",
+                "goal": "check",
+            }
+            if smt
+            else {"variables": {"x": "Int"}, "constraints": [f"{lo} < x", f"x < {hi}", f"x % {m} == 0"]}
+        )
         r = t.tool(("Check it with Z3.", "Let me check satisfiability."), "logic_solver", args)
         return t.record("Yes" + (f": {r.split(': ', 1)[1]}" if ": " in r else "") if r.startswith("sat") else "No")
     a = rng.randint(0, 9); c = rng.randint(1, 5)
@@ -533,52 +872,126 @@ def gen_logic(rng: random.Random, p: Phrase | None = None) -> dict:
                               (f"{c}*x >= {c * a}", [f"x >= {a}"]), (f"x*x + {c} > 0", [])])
     varz = {"x": "Real", "y": "Real"} if "y" in claim else {"x": "Real"}
     when = " and ".join(prem) if prem else "x is any real number"
-    t.q("Prove that {claim} whenever {when}.", "Show that {when} implies {claim}.", "If {when}, must {claim} hold? Prove it.",
-        claim=claim, when=when)
-    t.say("To prove it, assert the premises and the negation of the claim; if that is unsatisfiable, the claim follows.",
-          "Proof by refutation: look for a counterexample and show there is none.")
+    t.q(
+        "Prove that {claim} whenever {when}.",
+        "Show that {when} implies {claim}.",
+        "If {when}, must {claim} hold? Prove it.",
+        claim=claim,
+        when=when,
+    )
+    t.say(
+        "To prove it, assert the premises and the negation of the claim; if that is unsatisfiable, the claim follows.",
+        "Proof by refutation: look for a counterexample and show there is none.",
+    )
     r = t.tool(("Let Z3 search for a counterexample.", "Check the negation with Z3."), "logic_solver",
                {"variables": varz, "constraints": prem, "goal": "prove", "claim": claim})
     return t.record("Proved: no counterexample exists." if r == "proved" else r)
 
 # %% ../../nbs/11_synthetic.ipynb #89325cb9
-WORDS = ["level", "python", "racecar", "tool", "noon", "reason", "rotor", "model", "kayak", "svend", "banana", "civic",
-         "garden", "madam", "planet", "radar", "refer", "stats", "window", "tenet", "orange", "silver", "puzzle", "rocket",
-         "deified", "repaper", "castle", "yellow", "minim", "sagas", "number", "summer", "wow", "anna", "otto", "bob"]
+WORDS = [
+    "level",
+    "python",
+    "racecar",
+    "tool",
+    "noon",
+    "reason",
+    "rotor",
+    "model",
+    "kayak",
+    "svend",
+    "banana",
+    "civic",
+    "garden",
+    "madam",
+    "planet",
+    "radar",
+    "refer",
+    "stats",
+    "window",
+    "tenet",
+    "orange",
+    "silver",
+    "puzzle",
+    "rocket",
+    "deified",
+    "repaper",
+    "castle",
+    "yellow",
+    "minim",
+    "sagas",
+    "number",
+    "summer",
+    "wow",
+    "anna",
+    "otto",
+    "bob",
+]
 
 def word(rng: random.Random) -> str:
     "A word to copy: a real one, or letters drawn at random (so the answer cannot be recalled)."
     if rng.random() < 0.5: return rng.choice(WORDS)
     half = "".join(rng.choice("abcdefghijklmnoprstuvwy") for _ in range(rng.randint(1, 4)))
-    return half + half[::-1] if rng.random() < 0.3 else half + "".join(rng.choice("aeiou") for _ in range(rng.randint(0, 3)))
+    return (
+        half + half[::-1]
+        if rng.random() < 0.3
+        else half + "".join(rng.choice("aeiou") for _ in range(rng.randint(0, 3)))
+    )
 
 def gen_code(rng: random.Random, p: Phrase | None = None) -> dict:
     kind = rng.choice(["fib", "reverse", "vowels", "evensum", "palindrome"])
     t = Trace(rng, "code", kind, p)
     if kind == "fib":
         n = rng.randint(10, 60)
-        t.q("Write a Python function for the n-th Fibonacci number and use it to compute fib({n}).",
-            "Compute the {n}th Fibonacci number with a small program.", "What is F({n}), the {n}th Fibonacci number (F(0)=0, F(1)=1)?", n=n)
+        t.q(
+            "Write a Python function for the n-th Fibonacci number and use it to compute fib({n}).",
+            "Compute the {n}th Fibonacci number with a small program.",
+            "What is F({n}), the {n}th Fibonacci number (F(0)=0, F(1)=1)?",
+            n=n,
+        )
         code = f"def fib(n):\n    a, b = 0, 1\n    for _ in range(n):\n        a, b = b, a + b\n    return a\n\nassert [fib(i) for i in range(7)] == [0, 1, 1, 2, 3, 5, 8]\nfib({n})"
     elif kind == "reverse":
         w = word(rng) + rng.choice(["", "s", "ing", "er"])
-        t.q("Write a function that reverses a string and apply it to '{w}'.", "Reverse the string '{w}' with code.", "What is '{w}' backwards?", w=w)
+        t.q(
+            "Write a function that reverses a string and apply it to '{w}'.",
+            "Reverse the string '{w}' with code.",
+            "What is '{w}' backwards?",
+            w=w,
+        )
         code = f"def reverse(s):\n    return s[::-1]\n\nassert reverse('ab') == 'ba'\nreverse('{w}')"
     elif kind == "vowels":
         s = " ".join(word(rng) for _ in range(3))
-        t.q("Count the vowels in '{s}' with a Python function.", "How many vowels does '{s}' contain?", "Write code to count vowels in '{s}'.", s=s)
+        t.q(
+            "Count the vowels in '{s}' with a Python function.",
+            "How many vowels does '{s}' contain?",
+            "Write code to count vowels in '{s}'.",
+            s=s,
+        )
         code = f"def count_vowels(s):\n    return sum(ch in 'aeiou' for ch in s.lower())\n\nassert count_vowels('Aeb') == 2\ncount_vowels('{s}')"
     elif kind == "evensum":
         n = rng.randint(10, 1000)
-        t.q("Write a function that sums the even numbers up to {n} inclusive, and run it.", "What is the sum of all even numbers from 1 to {n}?",
-            "Compute 2 + 4 + ... up to {n} with a program.", n=n)
+        t.q(
+            "Write a function that sums the even numbers up to {n} inclusive, and run it.",
+            "What is the sum of all even numbers from 1 to {n}?",
+            "Compute 2 + 4 + ... up to {n} with a program.",
+            n=n,
+        )
         code = f"def even_sum(n):\n    return sum(range(0, n + 1, 2))\n\nassert even_sum(6) == 12\neven_sum({n})"
     else:
         w = word(rng)
-        t.q("Write a palindrome check and test '{w}'.", "Is '{w}' a palindrome? Check it with code.", "Does '{w}' read the same backwards?", w=w)
+        t.q(
+            "Write a palindrome check and test '{w}'.",
+            "Is '{w}' a palindrome? Check it with code.",
+            "Does '{w}' read the same backwards?",
+            w=w,
+        )
         code = f"def is_palindrome(s):\n    return s == s[::-1]\n\nassert is_palindrome('aba') and not is_palindrome('ab')\nis_palindrome('{w}')"
-    t.say("I will write the function, test it on a small case, then apply it.", "A short function with a quick assertion as a check.")
-    r = t.tool(("Run the code.", "Let me execute it.", "Execute the function and the check."), "execute_python", {"code": code})
+    t.say(
+        "I will write the function, test it on a small case, then apply it.",
+        "A short function with a quick assertion as a check.",
+    )
+    r = t.tool(
+        ("Run the code.", "Let me execute it.", "Execute the function and the check."), "execute_python", {"code": code}
+    )
     return t.record(r)
 
 # %% ../../nbs/11_synthetic.ipynb #f15e2881
@@ -588,18 +1001,32 @@ def gen_no_tool(rng: random.Random, p: Phrase | None = None) -> dict:
     a, b = rng.randint(2, 50), rng.randint(2, 50)
     if kind == "compare":
         if a == b: b += 1
-        t.q("Which is larger, {a} or {b}?", "Is {a} bigger than {b}?", "Compare {a} and {b}: which is greater?", a=a, b=b)
+        t.q(
+            "Which is larger, {a} or {b}?",
+            "Is {a} bigger than {b}?",
+            "Compare {a} and {b}: which is greater?",
+            a=a,
+            b=b,
+        )
         t.say("Comparing {a} and {b} directly: {m} is larger.", "{m} is the larger of the two.", a=a, b=b, m=max(a, b))
         return t.record(str(max(a, b)))
     if kind == "double":
         t.q("What is twice {a}?", "Double {a}.", "What is double {a}?", a=a)
         t.say("Twice {a} is {a} + {a} = {d}.", "2 × {a} = {d}.", a=a, d=2 * a)
         return t.record(str(2 * a))
-    q, ans, why = rng.choice([("What is the derivative of a constant?", "0", "A constant does not change, so its rate of change is zero."),
-                              ("Is 2 a prime number?", "Yes", "2 has exactly two divisors, 1 and itself."),
-                              ("What is x^0 for x ≠ 0?", "1", "Any nonzero number to the power zero is 1."),
-                              ("How many sides does a hexagon have?", "6", "'Hexa' means six."),
-                              ("What is the integral of 0 dx?", "C, a constant", "Only constants have derivative zero.")])
+    q, ans, why = rng.choice(
+        [
+            (
+                "What is the derivative of a constant?",
+                "0",
+                "A constant does not change, so its rate of change is zero.",
+            ),
+            ("Is 2 a prime number?", "Yes", "2 has exactly two divisors, 1 and itself."),
+            ("What is x^0 for x ≠ 0?", "1", "Any nonzero number to the power zero is 1."),
+            ("How many sides does a hexagon have?", "6", "'Hexa' means six."),
+            ("What is the integral of 0 dx?", "C, a constant", "Only constants have derivative zero."),
+        ]
+    )
     t.q(q)
     t.say(why)
     return t.record(ans)
@@ -637,8 +1064,6 @@ def _chunk(args):
 def generate(n: int, seed: int = 0, workers: int | None = None, progress: bool = True, chunk: int = 64,
              split: str = "train") -> tuple[list[dict], dict]:
     "`n` unique verified traces of `split` and a summary (generated, duplicates, failures, per family)."
-    import multiprocessing as mp
-    from tqdm.auto import tqdm
     workers = workers or os.cpu_count() or 1
     seen, out, stats = set(), [], Counter()
     bar = tqdm(total=n, desc="traces", unit="trace", disable=not progress)
@@ -680,8 +1105,9 @@ def write_jsonl(records: list[dict], path) -> None:
 @cli("svend_generate_data")
 def main(argv: list[str] | None = None):
     "Entry point of `svend_generate_data`."
-    import time, sys
-    ap = ArgumentParser(prog="svend_generate_data", description="Generate verified tool-use reasoning traces (JSON Lines).")
+    ap = ArgumentParser(
+        prog="svend_generate_data", description="Generate verified tool-use reasoning traces (JSON Lines)."
+    )
     ap.add_argument("--source", choices=["procedural", "claude"], default="procedural",
                     help="procedural: generated and verified locally, no API; claude: written by the Claude API, "
                          "every tool call re-executed (needs ANTHROPIC_API_KEY)")
@@ -700,7 +1126,9 @@ def main(argv: list[str] | None = None):
     claude.add_argument("--budget", type=positive_float, default=10.0, help="hard limit in dollars (default 10)")
     claude.add_argument("--concurrency", type=positive_int, default=4)
     claude.add_argument("--max-tokens", type=positive_int, default=2048)
-    claude.add_argument("--price-in", type=positive_float, default=None, help="$ per million input tokens (for models not built in)")
+    claude.add_argument(
+        "--price-in", type=positive_float, default=None, help="$ per million input tokens (for models not built in)"
+    )
     claude.add_argument("--price-out", type=positive_float, default=None, help="$ per million output tokens")
     a = ap.parse_args(argv)
     output_file(a.output, "--output")   # before any work: not a directory, not under a file, not the held-out file
@@ -710,7 +1138,6 @@ def main(argv: list[str] | None = None):
             raise UserError("--test-output must differ from --output")
     t0 = time.time()
     if a.source == "claude":
-        from svend.data.claude import generate_claude, FatalAPIError
         if not os.environ.get("ANTHROPIC_API_KEY"): raise UserError("set ANTHROPIC_API_KEY for --source claude")
         run = generate_claude(a.num_examples, a.output, a.budget, a.model, a.concurrency, a.max_tokens, a.seed,
                               price_in=a.price_in, price_out=a.price_out, progress=not a.quiet)
@@ -727,7 +1154,11 @@ def main(argv: list[str] | None = None):
     if a.test_output: write_jsonl(test, a.test_output)
     dt = time.time() - t0
     fams = Counter(r["meta"]["family"] for r in recs)
-    print(f"wrote {len(train)} traces to {a.output}" + (f" and {len(test)} held-out-rule traces to {a.test_output}" if a.test_output else "")
-          + f" in {dt:.1f} s ({len(recs) / dt:.0f} traces/s); duplicates skipped: {stats.get('duplicates', 0)}, "
-          f"generator failures: {stats.get('failed', 0)}", file=sys.stderr)
+    print(
+        f"wrote {len(train)} traces to {a.output}"
+        + (f" and {len(test)} held-out-rule traces to {a.test_output}" if a.test_output else "")
+        + f" in {dt:.1f} s ({len(recs) / dt:.0f} traces/s); duplicates skipped: {stats.get('duplicates', 0)}, "
+        f"generator failures: {stats.get('failed', 0)}",
+        file=sys.stderr,
+    )
     print("families: " + ", ".join(f"{k} {v}" for k, v in sorted(fams.items())), file=sys.stderr)

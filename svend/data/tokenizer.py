@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Iterable
 import sentencepiece as spm
 from ..tools.registry import ARG_ALIASES
+from tokenizers import Tokenizer, AddedToken
 
 # %% auto #0
 __all__ = ['SPECIAL_TOKENS', 'TOKENIZER_FILE', 'IGNORE_INDEX', 'HF_TOKENIZER_FILE', 'train_tokenizer', 'SvendTokenizer',
@@ -27,7 +28,8 @@ IGNORE_INDEX = -100   # target id that the loss skips (PyTorch's convention)
 # %% ../../nbs/10_tokenizer.ipynb #b2855a73
 def _training_pieces(texts: Iterable[str], max_chars: int) -> Iterable[str]:
     for text in texts:
-        if not isinstance(text, str): raise TypeError(f"tokenizer training texts must be str, got {type(text).__name__}")
+        if not isinstance(text, str):
+            raise TypeError(f"tokenizer training texts must be str, got {type(text).__name__}")
         while len(text) > max_chars:   # cut at the last newline (or space) before max_chars
             cut = max(text.rfind("\n", 0, max_chars), text.rfind(" ", 0, max_chars))
             cut = cut if cut > 0 else max_chars
@@ -95,7 +97,11 @@ class SvendTokenizer:
         else: self._init_hf(hf_json)
         self.special_ids = frozenset(self.special.values())
         self.id_to_special = {i: t for t, i in self.special.items()}
-        self.bos_id, self.eos_id, self.pad_id = self.special["<|bos|>"], self.special["<|eos|>"], self.special["<|pad|>"]
+        self.bos_id, self.eos_id, self.pad_id = (
+            self.special["<|bos|>"],
+            self.special["<|eos|>"],
+            self.special["<|pad|>"],
+        )
 
     def _init_sentencepiece(self, model_proto: bytes):
         self.sp = spm.SentencePieceProcessor(model_proto=model_proto)
@@ -117,17 +123,21 @@ class SvendTokenizer:
             self._bytes.append(b)
 
     def _init_hf(self, hf_json: str):
-        from tokenizers import Tokenizer, AddedToken
         j = json.loads(hf_json)
         if (j.get("model") or {}).get("type") != "BPE":
             raise ValueError(f"only BPE tokenizers are supported, this one is {(j.get('model') or {}).get('type')!r}")
         kinds = _decoder_kinds(j.get("decoder"))
         if "ByteLevel" in kinds: self.kind = "byte_level"          # GPT-2, Llama 3, SmolLM, Qwen
         elif "ByteFallback" in kinds or "Metaspace" in kinds: self.kind = "sentencepiece"   # Llama 2, TinyLlama
-        else: raise ValueError(f"unsupported tokenizer decoder {sorted(kinds)}: expected byte-level or SentencePiece-style BPE")
+        else:
+            raise ValueError(
+                f"unsupported tokenizer decoder {sorted(kinds)}: expected byte-level or SentencePiece-style BPE"
+            )
         if self.kind == "sentencepiece": j = _no_prefix_space(j)
         if j.get("normalizer") and self.kind == "byte_level":   # e.g. NFC: text would not come back as it went in
-            raise ValueError(f"tokenizer has a normalizer ({j['normalizer'].get('type')}): round trips would not be exact")
+            raise ValueError(
+                f"tokenizer has a normalizer ({j['normalizer'].get('type')}): round trips would not be exact"
+            )
         self.hf = Tokenizer.from_str(json.dumps(j))
         self.hf.add_special_tokens([AddedToken(t, special=True, normalized=False) for t in SPECIAL_TOKENS])
         self.hf.encode_special_tokens = True   # text that spells a special token is encoded as text: unforgeable
@@ -390,7 +400,8 @@ def parse(self: SvendTokenizer, x) -> dict:
             raw = step.pop("_args")
             try:
                 args = json.loads(raw)
-                if not isinstance(args, dict): raise ValueError(f"arguments must be a JSON object, got {type(args).__name__}")
+                if not isinstance(args, dict):
+                    raise ValueError(f"arguments must be a JSON object, got {type(args).__name__}")
                 step["tool_call"]["args"] = args
             except ValueError as e: step["tool_call"].update(raw_args=raw, error=f"invalid tool arguments: {e}")
             field = "after"

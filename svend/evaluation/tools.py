@@ -10,6 +10,12 @@ from pathlib import Path
 from ..reasoning.answers import answers_match, answers_equivalent
 from ..reasoning.search import run_search, SearchMode
 from tqdm.auto import tqdm
+import torch
+from ..reasoning.orchestrator import Reasoner
+from concurrent.futures import ThreadPoolExecutor
+from ..inference.engine import Engine
+from ..inference.batching import Batcher
+import multiprocessing as mp
 
 # %% auto #0
 __all__ = ['tool_use_eval', 'search_eval']
@@ -17,9 +23,14 @@ __all__ = ['tool_use_eval', 'search_eval']
 # %% ../../nbs/60_eval_tools.ipynb #c95f3fb0
 def _rates(c: Counter) -> dict:
     calls = max(1, c["calls"])
-    return {"problems": c["problems"], "answer_accuracy": c["answer_correct"] / max(1, c["problems"]),
-            "tool_calls": c["calls"], "well_formed_rate": c["well_formed"] / calls, "executed_ok_rate": c["executed_ok"] / calls,
-            "correct_call_rate": c["correct_call"] / calls}
+    return {
+        "problems": c["problems"],
+        "answer_accuracy": c["answer_correct"] / max(1, c["problems"]),
+        "tool_calls": c["calls"],
+        "well_formed_rate": c["well_formed"] / calls,
+        "executed_ok_rate": c["executed_ok"] / calls,
+        "correct_call_rate": c["correct_call"] / calls,
+    }
 
 def _row(reasoner, r: dict, phrasing: str | None) -> dict:
     "One problem through the tool loop, scored: its counts, the groups it counts in, its time and what it did."
@@ -30,16 +41,30 @@ def _row(reasoner, r: dict, phrasing: str | None) -> dict:
     ref_calls = [s for s in r.get("reasoning", []) if s.get("tool_call")]
     t = time.perf_counter()
     res = reasoner.reason(r["question"], verify=False)
-    c = Counter(problems=1, answer_correct=int(answers_equivalent(res.answer, r["answer"])), expected_calls=len(ref_calls))
+    c = Counter(
+        problems=1, answer_correct=int(answers_equivalent(res.answer, r["answer"])), expected_calls=len(ref_calls)
+    )
     for i, tc in enumerate(res.tool_calls):
         ref = ref_calls[i]["tool_result"] if i < len(ref_calls) else None
         c["calls"] += 1
-        c["well_formed"] += tc.args is not None and not (tc.error or "").startswith(("tool arguments", "tool call has", "unknown tool"))
+        c["well_formed"] += tc.args is not None and not (tc.error or "").startswith(
+            ("tool arguments", "tool call has", "unknown tool")
+        )
         c["executed_ok"] += tc.ok
         c["correct_call"] += tc.ok and ref is not None and tc.result.strip() == str(ref).strip()
-    return {"keys": keys, "counts": dict(c), "seconds": time.perf_counter() - t,
-            "detail": {"phrasing": phr, "family": fam, "question": r["question"], "reference": r["answer"], "answer": res.answer,
-                       "tool_calls": [(t.name, t.args, (t.result or t.error or "")[:80]) for t in res.tool_calls]}}
+    return {
+        "keys": keys,
+        "counts": dict(c),
+        "seconds": time.perf_counter() - t,
+        "detail": {
+            "phrasing": phr,
+            "family": fam,
+            "question": r["question"],
+            "reference": r["answer"],
+            "answer": res.answer,
+            "tool_calls": [(t.name, t.args, (t.result or t.error or "")[:80]) for t in res.tool_calls],
+        },
+    }
 
 _WORKER: dict = {}
 
@@ -47,8 +72,6 @@ def _shard(args) -> list[dict]:
     "A worker process's share: its own one-thread reasoner, loaded once."
     path, max_tokens, records, phrasing = args
     if "reasoner" not in _WORKER:
-        import torch
-        from svend.reasoning.orchestrator import Reasoner
         torch.set_num_threads(1)
         _WORKER["reasoner"] = Reasoner.from_pretrained(path, max_tokens=max_tokens)
     return [_row(_WORKER["reasoner"], r, phrasing) for r in records]
@@ -65,13 +88,17 @@ def _aggregate(rows: list[dict], examples: int, max_misses: int) -> dict:
     out["latency"] = {"median_s": statistics.median(seconds), "p95_s": seconds[math.ceil(0.95 * len(seconds)) - 1],
                       "questions": len(seconds)} if seconds else None
     for kind in ("family", "phrasing", "held_out_rule"):
-        out[f"by_{kind}"] = {k.split("/", 1)[1]: _rates(v) for k, v in sorted(groups.items()) if k.startswith(kind + "/")}
+        out[f"by_{kind}"] = {
+            k.split("/", 1)[1]: _rates(v) for k, v in sorted(groups.items()) if k.startswith(kind + "/")
+        }
     out["by_phrasing_family"] = {}
     for k, v in sorted(groups.items()):
         if k.startswith("phrasing_family/"):
             phr, fam = k.split("/", 1)[1].split("|", 1)
             out["by_phrasing_family"].setdefault(phr, {})[fam] = _rates(v)
-    out["examples"] = [{k: row["detail"][k] for k in ("question", "reference", "answer", "tool_calls")} for row in rows[:examples]]
+    out["examples"] = [
+        {k: row["detail"][k] for k in ("question", "reference", "answer", "tool_calls")} for row in rows[:examples]
+    ]
     out["misses"] = [row["detail"] for row in rows if not row["counts"]["answer_correct"]][:max_misses]
     return out
 
@@ -85,24 +112,23 @@ def tool_use_eval(reasoner, records: list[dict], phrasing: str | None = None, ex
     `batch` > 1 instead runs that many problems at once in threads whose decoders share forward passes
     (`svend.inference.batching`): what a model of 100M parameters or more needs on a CPU, where one sequence
     at a time leaves the cores waiting on memory."""
-    from tqdm.auto import tqdm
     if batch > 1:
-        from concurrent.futures import ThreadPoolExecutor
-        from svend.reasoning.orchestrator import Reasoner
-        from svend.inference.engine import Engine
-        from svend.inference.batching import Batcher
         if isinstance(reasoner, (str, Path)): reasoner = Reasoner.from_pretrained(reasoner, max_tokens=max_tokens)
         model = reasoner.engine.model
         batcher = Batcher(model, slots=batch, max_len=min(model.cfg.max_seq_len, 2048))
-        shared = Reasoner(Engine(model, reasoner.tok, batcher=batcher), registry=reasoner.registry,
-                          max_tokens=reasoner.max_tokens, max_tool_calls=reasoner.max_tool_calls, system=reasoner.system)
+        shared = Reasoner(
+            Engine(model, reasoner.tok, batcher=batcher),
+            registry=reasoner.registry,
+            max_tokens=reasoner.max_tokens,
+            max_tool_calls=reasoner.max_tool_calls,
+            system=reasoner.system,
+        )
         try:
             with ThreadPoolExecutor(batch) as ex:
                 rows = list(tqdm(ex.map(lambda r: _row(shared, r, phrasing), records), total=len(records),
                                  desc="tool use", disable=not progress))
         finally: batcher.stop()
     elif isinstance(reasoner, (str, Path)) and workers > 1:
-        import multiprocessing as mp
         chunks = [records[i:i + 8] for i in range(0, len(records), 8)]
         rows, bar = [], tqdm(total=len(records), desc="tool use", disable=not progress)
         with mp.get_context("spawn").Pool(workers) as pool:   # spawn: no forked copy of this process's threads
@@ -111,7 +137,6 @@ def tool_use_eval(reasoner, records: list[dict], phrasing: str | None = None, ex
         bar.close()
     else:
         if isinstance(reasoner, (str, Path)):
-            from svend.reasoning.orchestrator import Reasoner
             reasoner = Reasoner.from_pretrained(reasoner, max_tokens=max_tokens)
         rows = [_row(reasoner, r, phrasing) for r in tqdm(records, desc="tool use", disable=not progress)]
     return _aggregate(rows, examples, max_misses)
@@ -127,7 +152,9 @@ def search_eval(reasoner, records: list[dict], n: int = 4, progress: bool = True
                                time.perf_counter() - t))
         for m in searches:
             t = time.perf_counter(); s = run_search(reasoner, r["question"], method=m, n=n, seed=i)
-            rows[str(m)].append((answers_equivalent(s.answer, r["answer"]), s.search["tokens"], time.perf_counter() - t))
+            rows[str(m)].append(
+                (answers_equivalent(s.answer, r["answer"]), s.search["tokens"], time.perf_counter() - t)
+            )
     out = {k: {"accuracy": sum(a for a, _, _ in v) / max(1, len(v)),
                "tokens_per_problem": statistics.mean(t for _, t, _ in v) if v else 0,
                "seconds_per_problem": statistics.mean(s for _, _, s in v) if v else 0} for k, v in rows.items()}

@@ -8,6 +8,8 @@ import threading, time, weakref
 import torch
 from torch import Tensor
 from ..models.transformer import Svend
+from .engine import ContextLengthError
+from .engine import sample_token
 
 # %% auto #0
 __all__ = ['SlotPool', 'RaggedCache', 'Batcher', 'BatchedDecoder']
@@ -145,12 +147,13 @@ class BatchedDecoder:
     def room(self) -> int: return self.batcher.max_len - self.tokens
 
     def feed(self, ids) -> Tensor:
-        from svend.inference.engine import ContextLengthError
         if self.slot.released: raise RuntimeError("this decoder is closed")
         ids = [int(i) for i in torch.as_tensor(ids).reshape(-1).tolist()]
         if not ids: return self.logits
         if len(ids) > self.room:
-            raise ContextLengthError(f"{len(ids)} more tokens do not fit: {self.room} positions left of {self.batcher.max_len}")
+            raise ContextLengthError(
+                f"{len(ids)} more tokens do not fit: {self.room} positions left of {self.batcher.max_len}"
+            )
         self._done.clear()
         with self.batcher.lock:
             self.batcher.pending.append((self, ids)); self.batcher.lock.notify_all()
@@ -160,7 +163,6 @@ class BatchedDecoder:
         return self.logits
 
     def sample(self, s, generator: torch.Generator | None = None) -> Tensor:
-        from svend.inference.engine import sample_token
         return sample_token(self.logits[:, :self.vocab_limit], s.temperature, s.top_k, s.top_p, generator)
 
     def fork(self, rows: int = 1) -> "BatchedDecoder":
@@ -202,7 +204,9 @@ def _loop(self: Batcher):
             cache = RaggedCache(self.pool, slice(slots[0], slots[0] + len(slots)) if contiguous else slots)
             self._run([r[1] for r in singles], cache, torch.tensor([r[2] for r in singles]))
             st = self.stats; st["steps"] += 1; st["rows"] += len(singles); st["max_rows"] = max(st["max_rows"], len(singles))
-        jobs = rows = singles = d = None   # drop this pass's decoders now: a finished one frees its slot at once, not next pass
+        jobs = rows = singles = d = (
+            None  # drop this pass's decoders now: a finished one frees its slot at once, not next pass
+        )
 
 def _run(self: Batcher, decoders: list[BatchedDecoder], cache: RaggedCache, ids: Tensor):
     try:

@@ -40,11 +40,15 @@ class Sampling:
     def __post_init__(self):
         if isinstance(self.stop, str): self.stop = [self.stop]
         problems = []
-        if not isinstance(self.max_tokens, int) or self.max_tokens < 1: problems.append(f"max_tokens must be a positive integer, got {self.max_tokens!r}")
-        if not 0 <= self.temperature <= 100: problems.append(f"temperature must be between 0 and 100, got {self.temperature!r}")
+        if not isinstance(self.max_tokens, int) or self.max_tokens < 1:
+            problems.append(f"max_tokens must be a positive integer, got {self.max_tokens!r}")
+        if not 0 <= self.temperature <= 100:
+            problems.append(f"temperature must be between 0 and 100, got {self.temperature!r}")
         if not 0 < self.top_p <= 1: problems.append(f"top_p must be in (0, 1], got {self.top_p!r}")
-        if not isinstance(self.top_k, int) or self.top_k < 0: problems.append(f"top_k must be a non-negative integer, got {self.top_k!r}")
-        if any(not isinstance(s, str) or not s for s in self.stop): problems.append("stop strings must be non-empty text")
+        if not isinstance(self.top_k, int) or self.top_k < 0:
+            problems.append(f"top_k must be a non-negative integer, got {self.top_k!r}")
+        if any(not isinstance(s, str) or not s for s in self.stop):
+            problems.append("stop strings must be non-empty text")
         if problems: raise ValueError("; ".join(problems))
 
 # %% ../../nbs/40_engine.ipynb #bfc08466
@@ -69,7 +73,7 @@ class Decoder:
     def __init__(self, model: Svend, cache: KVCache):
         self.model, self.cache, self.logits = model, cache, None
         self.tokens = 0   # positions fed so far
-        self.vocab_limit = None   # ids at or above it are never sampled (a model vocabulary padded past the tokenizer's)
+        self.vocab_limit = None  # ids at or above it are never sampled (a model vocabulary padded past the tokenizer's)
 
     @property
     def rows(self) -> int: return self.cache.k.shape[1]
@@ -84,7 +88,9 @@ class Decoder:
         if x.dim() == 1: x = x[None].expand(self.rows, -1)
         if x.shape[1] == 0: return self.logits
         if x.shape[1] > self.room:
-            raise ContextLengthError(f"{x.shape[1]} more tokens do not fit: {self.room} positions left of {self.cache.max_len}")
+            raise ContextLengthError(
+                f"{x.shape[1]} more tokens do not fit: {self.room} positions left of {self.cache.max_len}"
+            )
         self.logits = self.model(x, cache=self.cache, last_only=True)[:, -1]
         self.tokens += x.shape[1]
         return self.logits
@@ -188,7 +194,8 @@ class TextEngine:
             return self.tok.render_messages(prompt, add_generation_prompt=True)[0]
         ids = [int(i) for i in prompt]
         if not ids: raise ValueError("the prompt is empty")
-        if max(ids) >= self.vocab_size or min(ids) < 0: raise ValueError("the prompt has token ids outside the vocabulary")
+        if max(ids) >= self.vocab_size or min(ids) < 0:
+            raise ValueError("the prompt has token ids outside the vocabulary")
         return ids
 
     def budget(self, prompt_len: int, asked: int | None = None, default: int = 256) -> int:
@@ -197,8 +204,10 @@ class TextEngine:
         for more than fits is a `ContextLengthError` with the numbers (the server answers 400)."""
         room = self.max_context - prompt_len
         if asked is not None and asked > room:
-            raise ContextLengthError(f"this model's context is {self.max_context} tokens; the prompt has {prompt_len} "
-                                     f"and {asked} more were asked for (max_tokens). Shorten the prompt or ask for fewer.")
+            raise ContextLengthError(
+                f"this model's context is {self.max_context} tokens; the prompt has {prompt_len} "
+                f"and {asked} more were asked for (max_tokens). Shorten the prompt or ask for fewer."
+            )
         if room < 1:
             raise ContextLengthError(f"the prompt has {prompt_len} tokens: no room left in the "
                                      f"{self.max_context}-token context")
@@ -272,7 +281,9 @@ class Engine(TextEngine):
         if n < 1: raise ValueError(f"n must be at least 1, got {n}")
         ids = self.prompt_ids(prompt)
         dec, gen = self.start(ids, s.max_tokens, rows=n), self._generator(s.seed)
-        stop_ids = torch.tensor(sorted(set(self.default_stop_ids if s.stop_ids is None else s.stop_ids)), device=self.device)
+        stop_ids = torch.tensor(
+            sorted(set(self.default_stop_ids if s.stop_ids is None else s.stop_ids)), device=self.device
+        )
         out: list[list[int]] = [[] for _ in range(n)]
         reason: list[str | None] = [None] * n
         active = list(range(n))   # sample index of each decoder row
@@ -323,7 +334,9 @@ def model_files(path, head: str | None = None) -> tuple[Path, Path]:
                             + (" (pass it as the verifier: --verifier-path / --verifier)" if got == "score" else ""))
     tok_file = next((f for p in (d, d.parent, d.parent.parent) if (f := tokenizer_file_in(p))), None)
     if tok_file is None:
-        raise UserError(f"no tokenizer.model (or tokenizer.json) in or beside {d}: copy the one trained with this model")
+        raise UserError(
+            f"no tokenizer.model (or tokenizer.json) in or beside {d}: copy the one trained with this model"
+        )
     return d, tok_file
 
 def load_model(path, dtype: torch.dtype = torch.float32, quantize: str | None = None,
@@ -354,13 +367,14 @@ def load_model(path, dtype: torch.dtype = torch.float32, quantize: str | None = 
 # %% ../../nbs/40_engine.ipynb #f65ae107
 _INT8 = {}
 def _int8_linear_class(bnb):
-    """bitsandbytes' int8 layer, made to take its dequantize-then-matmul path on CPU in eval mode too: its int8
-    kernels cast inputs to fp16 there; measured on an idle 2-core CPU, a forward pass of a small model took 3.8 ms
-    that way against 2.1 ms dequantizing (bitsandbytes itself picks the dequantize path on CPU, in training mode only)."""
+    "bitsandbytes' int8 layer, made to take its dequantize-then-matmul path on CPU in eval mode too."
+    # On CPU its int8 kernels cast inputs to fp16, which is slower than dequantizing (the measurement is in the
+    # prose above); bitsandbytes itself takes the dequantize path on CPU in training mode only.
     if "cls" not in _INT8:
         class Int8Linear(bnb.nn.Linear8bitLt):
             def forward(self, x: Tensor) -> Tensor:
-                if x.device.type == "cpu": self.training = True   # routes bnb.matmul to MatMul8bitFp (no effect on weights)
+                if x.device.type == "cpu":
+                    self.training = True   # routes bnb.matmul to MatMul8bitFp (no effect on weights)
                 return super().forward(x)
         _INT8["cls"] = Int8Linear
     return _INT8["cls"]
@@ -378,10 +392,14 @@ def quantize_model(model: Svend, mode: str) -> Svend:
                 if not isinstance(lin, nn.Linear): continue
                 w = lin.weight.data.detach().to("cpu", torch.float16 if mode == "int8" else dtype)
                 if mode == "int8":
-                    q = _int8_linear_class(bnb)(lin.in_features, lin.out_features, bias=False, has_fp16_weights=False, threshold=0.0)
+                    q = _int8_linear_class(bnb)(
+                        lin.in_features, lin.out_features, bias=False, has_fp16_weights=False, threshold=0.0
+                    )
                     q.weight = bnb.nn.Int8Params(w, requires_grad=False, has_fp16_weights=False)
                 else:
-                    q = bnb.nn.Linear4bit(lin.in_features, lin.out_features, bias=False, compute_dtype=dtype, quant_type="nf4")
+                    q = bnb.nn.Linear4bit(
+                        lin.in_features, lin.out_features, bias=False, compute_dtype=dtype, quant_type="nf4"
+                    )
                     q.weight = bnb.nn.Params4bit(w, requires_grad=False, quant_type="nf4")
                 setattr(parent, name, q.to(dev))   # moving to the device is what quantizes
     model.quantized = mode

@@ -54,7 +54,8 @@ class VLLMDecoder:
 
     def feed(self, ids) -> None:
         ids = [int(i) for i in torch.as_tensor(ids).reshape(-1).tolist()]
-        if len(ids) > self.room: raise ContextLengthError(f"{len(ids)} more tokens do not fit: {self.room} positions left")
+        if len(ids) > self.room:
+            raise ContextLengthError(f"{len(ids)} more tokens do not fit: {self.room} positions left")
         if ids == [self.pending]: self.ctx.append(self.pending)
         else: self.ctx += ids; self.buf = []   # forced tokens: the rest of the segment no longer follows
         self.pending = None

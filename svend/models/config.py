@@ -31,7 +31,7 @@ class SvendConfig:
     tie_embeddings: bool = False
     init_std: float = 0.02
     name: str = "custom"
-    head: str = "lm"                # "lm": next-token logits; "score": a verifier's scoring head (svend.reasoning.verifier)
+    head: str = "lm"  # "lm": next-token logits; "score": a verifier's scoring head (svend.reasoning.verifier)
 
     def __post_init__(self):
         if self.head not in ("lm", "score"): raise ValueError(f"head must be 'lm' or 'score', got {self.head!r}")

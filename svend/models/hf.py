@@ -14,6 +14,7 @@ from .config import SvendConfig
 from .transformer import Svend, Rotary
 from ..data.tokenizer import SvendTokenizer, SPECIAL_TOKENS
 from ..data.cli import UserError
+from tokenizers import Tokenizer, AddedToken, models, normalizers, decoders
 
 # %% auto #0
 __all__ = ['CHAT_TEMPLATE', 'MANIFEST', 'llama_config', 'svend_config_from_llama', 'to_llama_state_dict', 'from_llama_state_dict',
@@ -34,8 +35,15 @@ def _hf_rope(cfg: SvendConfig) -> dict | None:
 def llama_config(cfg: SvendConfig, tokenizer: SvendTokenizer | None = None, dtype: torch.dtype = torch.float32) -> dict:
     "The `config.json` of a `LlamaForCausalLM` equivalent to `cfg`."
     rope = _hf_rope(cfg)
-    tok_ids = (dict(bos_token_id=tokenizer.bos_id, eos_token_id=[tokenizer.eos_id, tokenizer.token_id("<|end|>")],
-                    pad_token_id=tokenizer.pad_id) if tokenizer else dict(bos_token_id=1, eos_token_id=2, pad_token_id=3))
+    tok_ids = (
+        dict(
+            bos_token_id=tokenizer.bos_id,
+            eos_token_id=[tokenizer.eos_id, tokenizer.token_id("<|end|>")],
+            pad_token_id=tokenizer.pad_id,
+        )
+        if tokenizer
+        else dict(bos_token_id=1, eos_token_id=2, pad_token_id=3)
+    )
     return {"architectures": ["LlamaForCausalLM"], "model_type": "llama",
             "vocab_size": cfg.vocab_size, "hidden_size": cfg.dim, "intermediate_size": cfg.ffn_dim,
             "num_hidden_layers": cfg.n_layers, "num_attention_heads": cfg.n_heads,
@@ -51,7 +59,8 @@ def svend_config_from_llama(d: dict, name: str = "imported") -> SvendConfig:
     "A `SvendConfig` from a Llama `config.json` dict; ValueError for what Svend cannot represent."
     if d.get("model_type", "llama") != "llama": raise ValueError(f"model_type {d.get('model_type')!r} is not 'llama'")
     if d.get("hidden_act", "silu") != "silu": raise ValueError(f"hidden_act {d['hidden_act']!r} is not silu")
-    if d.get("attention_bias") or d.get("mlp_bias"): raise ValueError("Svend has no biases; this model has attention or MLP biases")
+    if d.get("attention_bias") or d.get("mlp_bias"):
+        raise ValueError("Svend has no biases; this model has attention or MLP biases")
     heads = d["num_attention_heads"]
     if d.get("head_dim") not in (None, d["hidden_size"] // heads):
         raise ValueError(f"head_dim={d['head_dim']} differs from hidden_size/num_attention_heads")
@@ -82,10 +91,19 @@ def to_llama_state_dict(model: Svend) -> dict[str, Tensor]:
         p = f"model.layers.{i}."
         wq, wk, wv = layer.attn.wqkv.weight.split([q, kv, kv])
         gate, up = layer.ffn.w13.weight.chunk(2)
-        sd.update({p + "self_attn.q_proj.weight": wq, p + "self_attn.k_proj.weight": wk, p + "self_attn.v_proj.weight": wv,
-                   p + "self_attn.o_proj.weight": layer.attn.wo.weight,
-                   p + "mlp.gate_proj.weight": gate, p + "mlp.up_proj.weight": up, p + "mlp.down_proj.weight": layer.ffn.w2.weight,
-                   p + "input_layernorm.weight": layer.attn_norm.weight, p + "post_attention_layernorm.weight": layer.ffn_norm.weight})
+        sd.update(
+            {
+                p + "self_attn.q_proj.weight": wq,
+                p + "self_attn.k_proj.weight": wk,
+                p + "self_attn.v_proj.weight": wv,
+                p + "self_attn.o_proj.weight": layer.attn.wo.weight,
+                p + "mlp.gate_proj.weight": gate,
+                p + "mlp.up_proj.weight": up,
+                p + "mlp.down_proj.weight": layer.ffn.w2.weight,
+                p + "input_layernorm.weight": layer.attn_norm.weight,
+                p + "post_attention_layernorm.weight": layer.ffn_norm.weight,
+            }
+        )
     sd["model.norm.weight"] = model.norm.weight
     if not cfg.tie_embeddings: sd["lm_head.weight"] = model.output.weight
     return {k: v.detach().contiguous() for k, v in sd.items()}
@@ -108,8 +126,10 @@ def from_llama_state_dict(sd: dict[str, Tensor], cfg: SvendConfig) -> dict[str, 
     return out
 
 # %% ../../nbs/02_hf.ipynb #75b11933
-CHAT_TEMPLATE = ("{{ bos_token }}{% for m in messages %}{{ '<|' + m['role'] + '|>' + m['content'] + '<|end|>' }}{% endfor %}"
-                 "{% if add_generation_prompt %}{{ '<|assistant|>' }}{% endif %}")
+CHAT_TEMPLATE = (
+    "{{ bos_token }}{% for m in messages %}{{ '<|' + m['role'] + '|>' + m['content'] + '<|end|>' }}{% endfor %}"
+    "{% if add_generation_prompt %}{{ '<|assistant|>' }}{% endif %}"
+)
 
 def _bpe_merges(vocab: dict[str, int], skip: set[str]) -> list[tuple[str, str]]:
     merges = []
@@ -123,11 +143,12 @@ def _bpe_merges(vocab: dict[str, int], skip: set[str]) -> list[tuple[str, str]]:
 def hf_tokenizer_json(tok: SvendTokenizer) -> str:
     "The `tokenizer.json` text equivalent to `tok` (for transformers' fast tokenizers and vLLM)."
     if tok.hf is not None: return tok.hf.to_str()   # a pretrained model's tokenizer: already one, specials included
-    from tokenizers import Tokenizer, AddedToken, models, normalizers, decoders
     sp = tok.sp
     vocab = {sp.id_to_piece(i): i for i in range(tok.vocab_size)}
     skip = {sp.id_to_piece(i) for i in range(tok.vocab_size) if sp.is_byte(i) or sp.is_control(i) or sp.is_unknown(i)}
-    t = Tokenizer(models.BPE(vocab=vocab, merges=_bpe_merges(vocab, skip), unk_token="<unk>", fuse_unk=True, byte_fallback=True))
+    t = Tokenizer(
+        models.BPE(vocab=vocab, merges=_bpe_merges(vocab, skip), unk_token="<unk>", fuse_unk=True, byte_fallback=True)
+    )
     t.normalizer = normalizers.Replace(" ", "\u2581")
     t.decoder = decoders.Sequence([decoders.Replace("\u2581", " "), decoders.ByteFallback(), decoders.Fuse()])
     t.add_special_tokens([AddedToken(s, special=True, normalized=False) for s in ["<unk>"] + SPECIAL_TOKENS])
@@ -166,7 +187,8 @@ def _load_weights(path: Path) -> dict[str, Tensor]:
     if single.exists(): return load_file(single)
     if index.exists():   # sharded checkpoint: {"weight_map": {tensor name: shard file}}
         sd = {}
-        for shard in sorted(set(json.loads(index.read_text())["weight_map"].values())): sd.update(load_file(path / shard))
+        for shard in sorted(set(json.loads(index.read_text())["weight_map"].values())):
+            sd.update(load_file(path / shard))
         return sd
     raise FileNotFoundError(f"no model.safetensors (or sharded index) in {path}; .bin checkpoints are not supported")
 
@@ -213,8 +235,11 @@ def safetensors_problem(f) -> str | None:
         if name == "__metadata__": continue
         try:
             (a, b), shape, width = v["data_offsets"], v["shape"], _DTYPE_BYTES.get(v["dtype"])
-            ok = (width is not None and all(isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in [a, b, *shape])
-                  and b - a == width * math.prod(shape))
+            ok = (
+                width is not None
+                and all(isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in [a, b, *shape])
+                and b - a == width * math.prod(shape)
+            )
         except (TypeError, KeyError, ValueError): ok = False
         if not ok: return f"{f}: tensor {name!r} has a malformed header entry (dtype, shape or offsets); {_RECOPY}"
         end = max(end, b)
@@ -265,7 +290,8 @@ def model_dir_problem(d) -> str | None:
     "Why directory `d` (Svend checkpoint or Llama format) cannot be loaded, or None. Reads headers, not weights."
     d = Path(d)
     if not d.is_dir(): return f"{d} is not a directory"
-    if p := manifest_problem(d, {"model.safetensors", "svend_config.json", "config.json", "tokenizer.model", "tokenizer.json"}): return p
+    if p := manifest_problem(d, {"model.safetensors", "svend_config.json", "config.json", "tokenizer.model", "tokenizer.json"}):
+        return p
     if p := _config_problem(d): return p
     single, index = d / "model.safetensors", d / "model.safetensors.index.json"
     if single.exists(): return safetensors_problem(single)

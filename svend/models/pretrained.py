@@ -14,6 +14,9 @@ from .transformer import Svend, Rotary
 from .hf import svend_config_from_llama, from_llama_state_dict, import_llama
 from ..data.tokenizer import SvendTokenizer, HF_TOKENIZER_FILE, SPECIAL_TOKENS
 from ..data.cli import UserError, svend_home
+from gguf.quants import dequantize
+from tokenizers import Tokenizer, AddedToken, Regex, models, pre_tokenizers, decoders
+from gguf import GGUFReader
 
 # %% auto #0
 __all__ = ['GGUF_NAMES', 'GGUF_LAYER_NAMES', 'GGUF_PRE_TOKENIZERS', 'KNOWN_MODELS', 'unpermute_rotary', 'gguf_llama_config',
@@ -59,7 +62,6 @@ def gguf_llama_config(reader) -> dict:
 
 def gguf_state_dict(reader, cfg: dict) -> dict[str, torch.Tensor]:
     "The file's tensors, dequantised to float32, under Hugging Face Llama names."
-    from gguf.quants import dequantize
     out = {}
     for t in reader.tensors:
         if t.name in GGUF_NAMES: name = GGUF_NAMES[t.name]
@@ -84,7 +86,6 @@ GGUF_PRE_TOKENIZERS = {"default": [_GPT2_SPLIT], "gpt2": [_GPT2_SPLIT], "smollm"
 
 def gguf_tokenizer_json(reader) -> str:
     "A Hugging Face `tokenizer.json` (text) equivalent to the byte-level BPE tokenizer stored in a GGUF file."
-    from tokenizers import Tokenizer, AddedToken, Regex, models, pre_tokenizers, decoders
     kind, pre = _field(reader, "tokenizer.ggml.model"), _field(reader, "tokenizer.ggml.pre", "default")
     if kind != "gpt2": raise UserError(f"GGUF tokenizer {kind!r} is not supported yet (byte-level BPE, 'gpt2', is)")
     if pre not in GGUF_PRE_TOKENIZERS:
@@ -194,7 +195,6 @@ def pretrained_config(source, log=print) -> SvendConfig:
     "The `SvendConfig` that `load_pretrained(source)` gives (vocabulary grown for Svend's tokens), reading no weights."
     path = resolve_pretrained(str(source), log=log)
     if path.is_file():
-        from gguf import GGUFReader
         reader = GGUFReader(path)
         cfg = svend_config_from_llama(gguf_llama_config(reader), name=path.stem)
         n_tok = len(reader.fields["tokenizer.ggml.tokens"].data)
@@ -207,7 +207,6 @@ def load_pretrained(source, dtype: torch.dtype = torch.float32, log=print) -> tu
     "A pretrained Llama-architecture model as Svend `(model, tokenizer)`, special tokens added and embeddings grown."
     path = resolve_pretrained(str(source), log=log)
     if path.is_file() and path.suffix == ".gguf":
-        from gguf import GGUFReader
         try: reader = GGUFReader(path)
         except Exception as e: raise UserError(f"{path} is not a readable GGUF file: {e}") from None
         d = gguf_llama_config(reader)

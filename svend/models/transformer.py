@@ -91,7 +91,9 @@ class KVCache:
     def attn_mask(self, T: int, device=None) -> Tensor | None:
         "None where SDPA's own causal flag is right (an empty cache, or one new token that sees all of it)."
         if self.pos == 0 or T == 1: return None
-        return torch.ones(T, self.pos + T, dtype=torch.bool, device=device).tril(diagonal=self.pos)   # query i sees 0..pos+i
+        return torch.ones(T, self.pos + T, dtype=torch.bool, device=device).tril(
+            diagonal=self.pos
+        )  # query i sees 0..pos+i
 
     def advance(self, T: int): self.pos += T
     def reset(self): self.pos = 0
@@ -175,12 +177,12 @@ class _LinearCrossEntropy(torch.autograd.Function):
         grad_h, grad_w = ctx.saved_tensors
         return grad_h * grad, grad_w * grad, None, None, None
 
-def linear_cross_entropy(h: Tensor, weight: Tensor, targets: Tensor, ignore_index: int = -100) -> Tensor:
+def linear_cross_entropy(h: Tensor, weight: Tensor, targets: Tensor, ignore_index: int = IGNORE_INDEX) -> Tensor:
     "Mean cross-entropy of `h @ weight.T` (rows of logits) against `targets`, without materialising all logits."
     h, targets = h.reshape(-1, h.shape[-1]), targets.reshape(-1)
     if not (torch.is_grad_enabled() and (h.requires_grad or weight.requires_grad)):   # evaluation: no gradients
         return F.cross_entropy((h @ weight.t()).float(), targets, ignore_index=ignore_index)
-    chunk = max(256, 2 ** 24 // weight.shape[0])   # about 16M logits (64 MB fp32) at a time: big enough for fast matmuls
+    chunk = max(256, 2**24 // weight.shape[0])  # about 16M logits (64 MB fp32) at a time: big enough for fast matmuls
     return _LinearCrossEntropy.apply(h, weight, targets, ignore_index, chunk)
 
 # %% ../../nbs/01_transformer.ipynb #3f9e0b16
@@ -232,7 +234,7 @@ class Svend(nn.Module):
     def forward(self, ids: Tensor, targets: Tensor | None = None, cache: KVCache | None = None,
                 doc_ids: Tensor | None = None, last_only: bool = False) -> Tensor:
         """Logits (batch, seq, vocab), or only the last position's (batch, 1, vocab) with `last_only` (decoding);
-        given `targets` (-100 = ignored), the mean cross-entropy loss instead."""
+        given `targets` (IGNORE_INDEX = ignored), the mean cross-entropy loss instead."""
         x = self.hidden(ids, cache, doc_ids)
         if targets is not None: return linear_cross_entropy(x, self.output.weight, targets)
         return self.output(x[:, -1:] if last_only else x)

@@ -108,9 +108,17 @@ def toy_tool_model(seed: int = 0, steps: int = 150):
     tok = train_tokenizer(sample_corpus(300) + ["print(1234 * 5678) Multiply with Python."], vocab_size=700)
     rng = random.Random(seed)
     def trace(result: str) -> dict:
-        return {"question": "What is 1234 * 5678?", "reasoning": [
-            {"content": "Multiply with Python.", "tool_call": {"name": "execute_python", "args": {"code": "print(1234 * 5678)"}},
-             "tool_result": result + "\n"}], "answer": result}
+        return {
+            "question": "What is 1234 * 5678?",
+            "reasoning": [
+                {
+                    "content": "Multiply with Python.",
+                    "tool_call": {"name": "execute_python", "args": {"code": "print(1234 * 5678)"}},
+                    "tool_result": result + "\n",
+                }
+            ],
+            "answer": result,
+        }
     traces = [trace(str(rng.randrange(10**6, 10**7))) for _ in range(32)]
     assert "7006652" not in str(traces)
     torch.manual_seed(seed)
@@ -162,7 +170,9 @@ class Reasoner:
         return r
 
     def prompt_ids(self, question: str) -> list[int]:
-        msgs = ([{"role": "system", "content": self.system}] if self.system else []) + [{"role": "user", "content": question}]
+        msgs = ([{"role": "system", "content": self.system}] if self.system else []) + [
+            {"role": "user", "content": question}
+        ]
         return self.tok.render_messages(msgs, add_generation_prompt=True)[0]
 
 # %% ../../nbs/41_orchestrator.ipynb #76b52f18
@@ -288,7 +298,10 @@ def run(self: Reasoner, question: str, allow_tools: bool = True, verify: bool = 
         yield Event(EventType.VERIFICATION, info=result.verification)
         if mode == SearchMode.AUTO and result.verification["score"] < threshold:
             first = result
-            yield Event(EventType.SEARCH, info={"method": str(SearchMode.MAJORITY), "n": n, "score": first.verification["score"]})
+            yield Event(
+                EventType.SEARCH,
+                info={"method": str(SearchMode.MAJORITY), "n": n, "score": first.verification["score"]},
+            )
             result = run_search(self, question, method=SearchMode.MAJORITY, n=n, allow_tools=allow_tools, **kw)
             result.search["triggered_by"] = {"score": first.verification["score"], "threshold": threshold}
             result.search["tokens"] += first.usage["total_tokens"]   # the first sample was part of the cost

@@ -41,7 +41,9 @@ def _sampling(reasoner: Reasoner, question: str, kw: dict) -> Sampling:
     """Search needs diversity: greedy settings are raised to temperature 0.8 unless the caller set one. The token
     budget is the engine's, as for one sample."""
     kw = {**reasoner.defaults, **kw}
-    kw["max_tokens"] = reasoner.engine.budget(len(reasoner.prompt_ids(question)), kw.get("max_tokens"), reasoner.max_tokens)
+    kw["max_tokens"] = reasoner.engine.budget(
+        len(reasoner.prompt_ids(question)), kw.get("max_tokens"), reasoner.max_tokens
+    )
     if kw.get("temperature", 0) == 0: kw["temperature"] = 0.8
     return Sampling(**kw)
 
@@ -83,18 +85,30 @@ def run_search(reasoner: Reasoner, question: str, method: SearchMode | str = Sea
                 if r.answer is not None: weight[normalize_answer(r.answer)] += sc if reasoner.verifier else 1.0
             if weight:
                 top = max(weight, key=weight.get)
-                best = max((i for i in range(n) if normalize_answer(cands[i].answer) == top and cands[i].answer is not None),
-                           key=lambda i: scores[i])
+                best = max(
+                    (i for i in range(n) if normalize_answer(cands[i].answer) == top and cands[i].answer is not None),
+                    key=lambda i: scores[i],
+                )
             else: best = max(range(n), key=lambda i: scores[i])
             votes = dict(weight)
         chosen = cands[best]
-        info = {"method": str(method), "candidates": n, "answers": [r.answer for r in cands], "scores": scores, "votes": votes}
-        tokens = sum(r.usage["completion_tokens"] + r.usage["tool_tokens"] for r in cands) + chosen.usage["prompt_tokens"]
+        info = {
+            "method": str(method),
+            "candidates": n,
+            "answers": [r.answer for r in cands],
+            "scores": scores,
+            "votes": votes,
+        }
+        tokens = (
+            sum(r.usage["completion_tokens"] + r.usage["tool_tokens"] for r in cands) + chosen.usage["prompt_tokens"]
+        )
     else:
         if reasoner.verifier is None: raise ValueError("beam search needs a verifier to rank partial traces")
         width = width or max(1, n // 2)
         prompt = reasoner.prompt_ids(question)
-        beams = [([], [], reasoner.engine.start(prompt, s.max_tokens), 1.0)]   # (assistant ids, tool calls, decoder, score)
+        beams = [
+            ([], [], reasoner.engine.start(prompt, s.max_tokens), 1.0)
+        ]  # (assistant ids, tool calls, decoder, score)
         finished, tokens, expanded = [], len(prompt), 0
         for depth in range(max_depth):
             grown = []

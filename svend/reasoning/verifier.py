@@ -13,6 +13,9 @@ from torch import nn, Tensor
 from ..models.config import SvendConfig
 from ..models.transformer import Svend, SvendVerifier, KVCache
 from ..data.tokenizer import SvendTokenizer, normalize_record, IGNORE_INDEX
+from ..data.synthetic import trusted_call
+from ..inference.engine import load_model, model_files
+from tqdm.auto import tqdm
 
 # %% auto #0
 __all__ = ['CORRUPTIONS', 'score_positions', 'position_labels', 'perturb_number', 'corrupt', 'verifier_example',
@@ -52,12 +55,15 @@ def perturb_number(text: str, rng: random.Random) -> str | None:
     s = m.group(0)
     digits = [i for i, c in enumerate(s) if c.isdigit()]
     i = rng.choice(digits)
-    new = s[:i] + rng.choice([d for d in "0123456789" if d != s[i] and not (i == 0 and d == "0" and len(s) > 1)]) + s[i + 1:]
+    new = (
+        s[:i]
+        + rng.choice([d for d in "0123456789" if d != s[i] and not (i == 0 and d == "0" and len(s) > 1)])
+        + s[i + 1 :]
+    )
     return text[:m.start()] + new + text[m.end():]
 
 def corrupt(record: dict, kind: str, rng: random.Random, pool: list[dict] | None = None):
     "(corrupted record, first error) for one of CORRUPTIONS, or None if it does not apply to this record."
-    from svend.data.synthetic import trusted_call
     rec = copy.deepcopy(normalize_record(record))
     steps, n = rec["reasoning"], len(rec["reasoning"])
     tool_steps = [i for i, s in enumerate(steps) if "tool_call" in s and "tool_result" in s]
@@ -79,7 +85,11 @@ def corrupt(record: dict, kind: str, rng: random.Random, pool: list[dict] | None
         return rec, "answer"
     if kind == "wrong_answer":
         kind_of = (record.get("meta") or {}).get("kind")
-        others = [r["answer"] for r in (pool or []) if (r.get("meta") or {}).get("kind") == kind_of and r["answer"] != rec["answer"]]
+        others = [
+            r["answer"]
+            for r in (pool or [])
+            if (r.get("meta") or {}).get("kind") == kind_of and r["answer"] != rec["answer"]
+        ]
         new = rng.choice(others) if others else perturb_number(rec["answer"], rng)
         if new is None: return None
         rec["answer"] = new
@@ -104,7 +114,8 @@ def corrupt(record: dict, kind: str, rng: random.Random, pool: list[dict] | None
         if result.strip() == old.strip(): return None
         steps[i]["tool_call"] = {"name": call["name"], "args": args}
         steps[i]["tool_result"] = result
-        if old.strip() and old.strip() in rec["answer"]: rec["answer"] = rec["answer"].replace(old.strip(), result.strip())
+        if old.strip() and old.strip() in rec["answer"]:
+            rec["answer"] = rec["answer"].replace(old.strip(), result.strip())
         return rec, i + 1
     raise ValueError(f"unknown corruption {kind!r}; choose one of {CORRUPTIONS}")
 
@@ -145,7 +156,6 @@ class Verifier:
 
     @classmethod
     def from_pretrained(cls, path, dtype=torch.float32, quantize=None, threshold: float = 0.5) -> "Verifier":
-        from svend.inference.engine import load_model, model_files
         model_files(path, head="score")   # a reasoning model given by mistake: one clear line, before loading
         model, tok = load_model(path, dtype=dtype, quantize=quantize)
         if model.cfg.head != "score": raise ValueError(f"{path} is a language model, not a verifier (its head is 'lm')")
@@ -186,7 +196,6 @@ def _auc(pos_scores: list[float], neg_scores: list[float]) -> float:
 
 def evaluate_verifier(verifier: Verifier, records: list[dict], seed: int = 1, progress: bool = False) -> dict:
     "Catch rate, false alarms, localisation and AUC on clean and corrupted versions of `records`."
-    from tqdm.auto import tqdm
     pairs = list(corrupted_pairs(records, seed))
     clean_scores, bad_scores = [], []
     caught, total, located = Counter(), Counter(), 0

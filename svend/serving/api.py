@@ -27,6 +27,7 @@ from ..reasoning.search import SearchMode
 from ..reasoning.verifier import Verifier
 from ..quickstart import ensure_default_model
 from .admission import ServerLimits, Admission, RequestRejected
+import uvicorn
 
 # %% auto #0
 __all__ = ['log', 'LOOPBACK_HOSTS', 'CompletionRequest', 'ToolFunction', 'ToolCall', 'ContentPart', 'Message', 'FunctionSpec',
@@ -59,9 +60,15 @@ class _Req(BaseModel):
 
     def sampling(self, max_tokens: int, temperature: float, seed_offset: int = 0) -> Sampling:
         seed = None if self.seed is None else (self.seed + seed_offset) % 2**63   # torch generators take 63 bits here
-        return Sampling(max_tokens=max_tokens, temperature=temperature if self.temperature is None else self.temperature,
-                        top_p=self.top_p or 1.0, top_k=self.top_k or 0, stop=self.stop or [],
-                        seed=seed, stop_ids=[] if self.ignore_eos else None)
+        return Sampling(
+            max_tokens=max_tokens,
+            temperature=temperature if self.temperature is None else self.temperature,
+            top_p=self.top_p or 1.0,
+            top_k=self.top_k or 0,
+            stop=self.stop or [],
+            seed=seed,
+            stop_ids=[] if self.ignore_eos else None,
+        )
 
 class CompletionRequest(_Req):
     prompt: str | list[str] | list[int]
@@ -130,7 +137,9 @@ class ChatRequest(_Req):
         if isinstance(v, NamedToolChoice):
             names = [t.function.name for t in info.data.get("tools") or []]
             if v.name not in names:
-                raise ValueError(f"it names the function {v.name!r}, which is not in tools ({', '.join(names) or 'none given'})")
+                raise ValueError(
+                    f"it names the function {v.name!r}, which is not in tools ({', '.join(names) or 'none given'})"
+                )
         return v
 
 class ReasonRequest(_Req):
@@ -150,10 +159,12 @@ def chat_prompt_ids(tok, messages: list[Message]) -> list[int]:
     while i < len(messages):
         m = messages[i]
         if m.role in ("system", "developer", "user"):
-            if m.role != "user" and m.tool_calls: raise ValueError(f"messages[{i}]: only assistant messages have tool_calls")
+            if m.role != "user" and m.tool_calls:
+                raise ValueError(f"messages[{i}]: only assistant messages have tool_calls")
             ids += [sp["<|system|>" if m.role != "user" else "<|user|>"]] + enc(m.text()) + [sp["<|end|>"]]
             i += 1; continue
-        if m.role == "tool": raise ValueError(f"messages[{i}]: a tool message must follow an assistant message with tool_calls")
+        if m.role == "tool":
+            raise ValueError(f"messages[{i}]: a tool message must follow an assistant message with tool_calls")
         ids.append(sp["<|assistant|>"]); open_turn = True
         while i < len(messages) and messages[i].role == "assistant":
             m = messages[i]; i += 1
@@ -167,7 +178,9 @@ def chat_prompt_ids(tok, messages: list[Message]) -> list[int]:
                 results[messages[i].tool_call_id] = messages[i].text(); i += 1
             for k, call in enumerate(m.tool_calls):
                 if call.id not in results:
-                    raise ValueError(f"tool call {call.id!r} ({call.function.name}) has no tool message with its result")
+                    raise ValueError(
+                        f"tool call {call.id!r} ({call.function.name}) has no tool message with its result"
+                    )
                 ids += [sp["<|step|>"]] + enc(m.text() if k == 0 else "")
                 ids += [sp["<|tool_call|>"], sp["<|tool_name|>"]] + enc(call.function.name)
                 ids += [sp["<|tool_args|>"]] + enc(call.function.arguments) + [sp["<|/tool_call|>"]]
@@ -258,7 +271,9 @@ class ChatDelta:
             head = {"index": i, "id": f"call_{uuid.uuid4().hex[:24]}", "type": "function",
                     "function": {"name": ev.tool_call.name, "arguments": ""}}
             parts = [args[k:k + self.fragment] for k in range(0, len(args), self.fragment)]
-            return [{"tool_calls": [head]}] + [{"tool_calls": [{"index": i, "function": {"arguments": p}}]} for p in parts]
+            return [{"tool_calls": [head]}] + [
+                {"tool_calls": [{"index": i, "function": {"arguments": p}}]} for p in parts
+            ]
         if ev.type == "tool_result":
             rec = ev.tool_call
             return [_reasoning(f"\n[{rec.name}] {_args_text(rec)}\n→ {rec.result.strip() or rec.error}\n")]
@@ -270,7 +285,8 @@ def _merge(msg: dict, delta: dict):
         if k != "tool_calls": msg[k] = (msg.get(k) or "") + v; continue
         calls = msg.setdefault("tool_calls", [])
         for c in v:
-            if c["index"] == len(calls): calls.append({"id": c["id"], "type": c["type"], "function": dict(c["function"])})
+            if c["index"] == len(calls):
+                calls.append({"id": c["id"], "type": c["type"], "function": dict(c["function"])})
             else: calls[c["index"]]["function"]["arguments"] += c["function"].get("arguments", "")
 
 # %% ../../nbs/50_api.ipynb #4b1d4785
@@ -292,7 +308,8 @@ class Backend:
     def slots_needed(r: "ReasonRequest") -> int:
         "Batch slots a /v1/reason request holds at once at most: what admission reserves for it."
         if r.search in (SearchMode.BEST_OF_N, SearchMode.MAJORITY, SearchMode.AUTO): return 3   # root, a sample, a fork
-        if r.search == SearchMode.BEAM: return 1 + 3 * max(1, r.search_n // 2)   # width beams + 2 x width expansions + root
+        if r.search == SearchMode.BEAM:
+            return 1 + 3 * max(1, r.search_n // 2)   # width beams + 2 x width expansions + root
         return 1
 
     def complete(self, prompt_ids: list[int], s: Sampling) -> Iterator[Token]:
@@ -335,7 +352,9 @@ class PyTorchBackend(Backend):
     name = "pytorch"
     def __init__(self, reasoner: Reasoner, model_id: str = "svend", slots: int = 16):
         self.batcher = Batcher(reasoner.engine.model, slots=slots)
-        super().__init__(reasoner.with_engine(Engine(reasoner.engine.model, reasoner.tok, batcher=self.batcher)), model_id)
+        super().__init__(
+            reasoner.with_engine(Engine(reasoner.engine.model, reasoner.tok, batcher=self.batcher)), model_id
+        )
 
     @classmethod
     def from_pretrained(cls, path, verifier_path=None, quantize: str | None = None, slots: int = 16, model_id=None):
@@ -354,14 +373,19 @@ log = logging.getLogger("svend.serve")
 
 def _error(status: int, message: str, type_: str = "invalid_request_error", param: str | None = None, code=None,
            headers: dict | None = None):
-    return JSONResponse({"error": {"message": message, "type": type_, "param": param, "code": code}}, status_code=status,
-                        headers=headers)
+    return JSONResponse(
+        {"error": {"message": message, "type": type_, "param": param, "code": code}},
+        status_code=status,
+        headers=headers,
+    )
 
 def _sse(obj) -> str: return f"data: {json.dumps(obj, ensure_ascii=False)}\n\n"
 
 def _field_path(loc) -> list[str]:
     "A pydantic error location without 'body' and without the names of union branches ('str', 'list[ContentPart]')."
-    branch = lambda x: isinstance(x, str) and ("[" in x or x[:1].isupper() or x in ("str", "int", "float", "bool", "dict", "list"))
+    branch = lambda x: isinstance(x, str) and (
+        "[" in x or x[:1].isupper() or x in ("str", "int", "float", "bool", "dict", "list")
+    )
     return [str(x) for x in loc if x != "body" and not branch(x)]
 
 def _validation_message(exc: RequestValidationError) -> tuple[str, str | None]:
@@ -396,7 +420,8 @@ class _Guard:
         rid = f"req-{uuid.uuid4().hex[:16]}"
         scope.setdefault("state", {})["request_id"] = rid
         async def send_with_id(msg):
-            if msg["type"] == "http.response.start": msg["headers"] = [*msg.get("headers", []), (b"x-request-id", rid.encode())]
+            if msg["type"] == "http.response.start":
+                msg["headers"] = [*msg.get("headers", []), (b"x-request-id", rid.encode())]
             await send(msg)
         headers = {k.decode("latin-1").lower(): v for k, v in scope.get("headers", [])}
         async def reply(resp): await resp(scope, receive, send_with_id)
@@ -508,12 +533,24 @@ def _health_routes(app: FastAPI):
         "Liveness: the process answers. Also what it serves, and whether its tool sandbox is insecure."
         b = backend
         sandbox = sandbox_module._default   # the process-wide sandbox, if it has started
-        return {"status": "ok", "model": b.model_id, "backend": b.name, "verifier": b.verifier is not None,
-                "max_context": b.max_context, "admission": admission.state(),
-                "sandbox": {"insecure": (sandbox.layers.get("insecure", False) if sandbox else
-                                         os.environ.get("SVEND_INSECURE_SANDBOX") == "1"),
-                            "missing": sandbox.layers.get("missing", []) if sandbox else [], "started": sandbox is not None},
-                **({"batch": dict(b.batcher.stats, live=b.batcher.live)} if hasattr(b, "batcher") else {})}
+        return {
+            "status": "ok",
+            "model": b.model_id,
+            "backend": b.name,
+            "verifier": b.verifier is not None,
+            "max_context": b.max_context,
+            "admission": admission.state(),
+            "sandbox": {
+                "insecure": (
+                    sandbox.layers.get("insecure", False)
+                    if sandbox
+                    else os.environ.get("SVEND_INSECURE_SANDBOX") == "1"
+                ),
+                "missing": sandbox.layers.get("missing", []) if sandbox else [],
+                "started": sandbox is not None,
+            },
+            **({"batch": dict(b.batcher.stats, live=b.batcher.live)} if hasattr(b, "batcher") else {}),
+        }
 
     @app.get("/ready")
     def ready():
@@ -535,17 +572,28 @@ def _completion_route(app: FastAPI):
 
     @app.post("/v1/completions")
     async def completions(req: CompletionRequest, request: Request):
-        prompts = [req.prompt] if isinstance(req.prompt, str) or (req.prompt and isinstance(req.prompt[0], int)) else req.prompt
+        prompts = (
+            [req.prompt]
+            if isinstance(req.prompt, str) or (req.prompt and isinstance(req.prompt[0], int))
+            else req.prompt
+        )
         if not prompts: raise ValueError("prompt is empty")
         _limit(len(prompts) <= lim.max_prompts, f"{len(prompts)} prompts in one request; at most {lim.max_prompts} "
                                                  "(svend_serve --max-prompts)", "prompt")
         ids = [backend.engine.prompt_ids(p) for p in prompts]
-        _limit(sum(map(len, ids)) * req.n <= lim.max_prompt_tokens, f"{sum(map(len, ids)) * req.n} prompt tokens in one "
-               f"request (prompts x n); at most {lim.max_prompt_tokens} (svend_serve --max-prompt-tokens)", "prompt")
+        _limit(
+            sum(map(len, ids)) * req.n <= lim.max_prompt_tokens,
+            f"{sum(map(len, ids)) * req.n} prompt tokens in one "
+            f"request (prompts x n); at most {lim.max_prompt_tokens} (svend_serve --max-prompt-tokens)",
+            "prompt",
+        )
         budgets = [backend.engine.budget(len(x), req.max_tokens, 16) for x in ids]
-        _limit(sum(budgets) * req.n <= lim.max_generated_tokens, f"this request may generate {sum(budgets) * req.n} tokens "
-               f"(prompts x n x max_tokens); at most {lim.max_generated_tokens} (svend_serve --max-generated-tokens)",
-               "max_tokens")
+        _limit(
+            sum(budgets) * req.n <= lim.max_generated_tokens,
+            f"this request may generate {sum(budgets) * req.n} tokens "
+            f"(prompts x n x max_tokens); at most {lim.max_generated_tokens} (svend_serve --max-generated-tokens)",
+            "max_tokens",
+        )
         jobs = [(lambda x=x, s=req.sampling(m, 1.0, j): backend.complete(x, s))
                 for x, m in zip(ids, budgets) for j in range(req.n)]
         ticket = await _admit(app, len(jobs), "n")
@@ -556,8 +604,17 @@ def _completion_route(app: FastAPI):
                 async for i, t in ticket.drain(jobs):
                     usage["completion_tokens"] += 1
                     if t.text or t.finish_reason:
-                        yield _sse({"id": rid, "object": "text_completion", "created": created, "model": backend.model_id,
-                                    "choices": [{"index": i, "text": t.text, "finish_reason": t.finish_reason, "logprobs": None}]})
+                        yield _sse(
+                            {
+                                "id": rid,
+                                "object": "text_completion",
+                                "created": created,
+                                "model": backend.model_id,
+                                "choices": [
+                                    {"index": i, "text": t.text, "finish_reason": t.finish_reason, "logprobs": None}
+                                ],
+                            }
+                        )
                 yield "data: [DONE]\n\n"
             return _stream(events(), ticket)
         texts, reasons = [""] * len(jobs), ["length"] * len(jobs)
@@ -567,8 +624,16 @@ def _completion_route(app: FastAPI):
                 if t.finish_reason: reasons[i] = t.finish_reason
         finally: ticket.release()
         usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
-        return {"id": rid, "object": "text_completion", "created": created, "model": backend.model_id, "usage": usage,
-                "choices": [{"index": i, "text": texts[i], "finish_reason": reasons[i], "logprobs": None} for i in range(len(jobs))]}
+        return {
+            "id": rid,
+            "object": "text_completion",
+            "created": created,
+            "model": backend.model_id,
+            "usage": usage,
+            "choices": [
+                {"index": i, "text": texts[i], "finish_reason": reasons[i], "logprobs": None} for i in range(len(jobs))
+            ],
+        }
 
 # %% ../../nbs/50_api.ipynb #8917597b
 def _chat_route(app: FastAPI):
@@ -621,8 +686,17 @@ def _chat_route(app: FastAPI):
             for k in ("reasoning", "reasoning_content"):
                 if k in msg: msg[k] = msg[k].strip()
         usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"] + usage["tool_tokens"]
-        return {"id": rid, "object": "chat.completion", "created": created, "model": backend.model_id, "usage": usage,
-                "choices": [{"index": i, "message": msgs[i], "finish_reason": reasons[i], "logprobs": None} for i in range(len(jobs))]}
+        return {
+            "id": rid,
+            "object": "chat.completion",
+            "created": created,
+            "model": backend.model_id,
+            "usage": usage,
+            "choices": [
+                {"index": i, "message": msgs[i], "finish_reason": reasons[i], "logprobs": None}
+                for i in range(len(jobs))
+            ],
+        }
 
 # %% ../../nbs/50_api.ipynb #6238e3c7
 def _reason_route(app: FastAPI):
@@ -631,11 +705,17 @@ def _reason_route(app: FastAPI):
     @app.post("/v1/reason")
     async def reason(req: ReasonRequest, request: Request):
         searching = req.search not in (None, SearchMode.NONE)
-        _limit(not searching or req.search_n <= lim.max_search_n, f"search_n={req.search_n}; at most {lim.max_search_n} "
-                                                                   "(svend_serve --max-search-n)", "search_n")
+        _limit(
+            not searching or req.search_n <= lim.max_search_n,
+            f"search_n={req.search_n}; at most {lim.max_search_n} " "(svend_serve --max-search-n)",
+            "search_n",
+        )
         ids = backend.reasoner.prompt_ids(req.question)
-        _limit(len(ids) <= lim.max_prompt_tokens, f"the question has {len(ids)} tokens; at most {lim.max_prompt_tokens}",
-               "question")
+        _limit(
+            len(ids) <= lim.max_prompt_tokens,
+            f"the question has {len(ids)} tokens; at most {lim.max_prompt_tokens}",
+            "question",
+        )
         req.max_tokens = backend.engine.budget(len(ids), req.max_tokens, backend.reasoner.max_tokens)
         total = req.max_tokens * (req.search_n * (3 if req.search == SearchMode.BEAM else 1) if searching else 1)
         _limit(total <= lim.max_generated_tokens, f"this request may generate {total} tokens (max_tokens x search_n); "
@@ -651,7 +731,12 @@ def _reason_route(app: FastAPI):
             async for _, ev in ticket.drain([lambda: backend.reason(req)], request):
                 if ev.type == EventType.DONE: result = ev.result
         finally: ticket.release()
-        return {"id": f"reason-{uuid.uuid4().hex}", "object": "reasoning", "model": backend.model_id, **result.to_dict()}
+        return {
+            "id": f"reason-{uuid.uuid4().hex}",
+            "object": "reasoning",
+            "model": backend.model_id,
+            **result.to_dict(),
+        }
 
 # %% ../../nbs/50_api.ipynb #5ae511ae
 def reason_event_dicts(backend: Backend, req: ReasonRequest) -> Iterator[dict]:
@@ -684,7 +769,6 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 def serve_in_thread(app, host: str = "127.0.0.1", port: int | None = None, timeout: float = 30):
     "Start `app` with uvicorn in a daemon thread; returns (base_url, server). Stop with `server.should_exit = True`."
-    import uvicorn   # an optional dependency of the server: imported where it serves
     port = port or free_port(host)
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off"))
     threading.Thread(target=server.run, daemon=True).start()
@@ -741,7 +825,8 @@ def build_backend(model_path=None, verifier_path=None, backend: str = "pytorch",
         verifier_path = verifier_path or default_verifier
         model_name = model_name or "svend-tiny"
     if backend == "vllm":
-        if quantize != "none": raise BackendUnavailable("--quantize is for the pytorch backend; vLLM serves the bf16 export")
+        if quantize != "none":
+            raise BackendUnavailable("--quantize is for the pytorch backend; vLLM serves the bf16 export")
         return VLLMBackend.from_pretrained(model_path, verifier_path, model_id=model_name)
     return PyTorchBackend.from_pretrained(model_path, verifier_path, quantize=None if quantize == "none" else quantize,
                                          slots=max_batch, model_id=model_name)
@@ -751,11 +836,12 @@ def _limit_flags(ap):
     "One flag per field of ServerLimits."
     g = ap.add_argument_group("limits on one request, and on waiting (each violation is a 4xx naming the parameter)")
     for flag, typ, default in ServerLimits.flags():
-        g.add_argument(flag, type=positive_int if typ is int else positive_float, default=default, help=f"(default {default})")
+        g.add_argument(
+            flag, type=positive_int if typ is int else positive_float, default=default, help=f"(default {default})"
+        )
 
 def _draining_server(config, admission: Admission):
     "uvicorn's Server, made to refuse new work (503) the moment SIGTERM arrives, then drain what is in flight."
-    import uvicorn
     class DrainingServer(uvicorn.Server):
         def handle_exit(self, sig, frame):
             admission.draining = True
@@ -774,19 +860,31 @@ def main(argv=None):
     ap.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1; 0.0.0.0 for all)")
     ap.add_argument("--port", type=port, default=8000)
     ap.add_argument("--backend", choices=["pytorch", "vllm"], default="pytorch")
-    ap.add_argument("--quantize", choices=["none", "int8", "nf4"], default="none", help="bitsandbytes weights (pytorch backend)")
-    ap.add_argument("--api-key", default=os.environ.get("SVEND_API_KEY"), help="require 'Authorization: Bearer KEY' (default $SVEND_API_KEY)")
+    ap.add_argument(
+        "--quantize", choices=["none", "int8", "nf4"], default="none", help="bitsandbytes weights (pytorch backend)"
+    )
+    ap.add_argument(
+        "--api-key",
+        default=os.environ.get("SVEND_API_KEY"),
+        help="require 'Authorization: Bearer KEY' (default $SVEND_API_KEY)",
+    )
     ap.add_argument("--allowed-hosts", default=None, help="comma-separated names the Host header may carry, or '*' "
                     "(default: loopback names, plus --host when it names one interface)")
-    ap.add_argument("--max-batch", type=positive_int, default=16, help="sequences decoded together (KV slots kept in memory)")
+    ap.add_argument(
+        "--max-batch", type=positive_int, default=16, help="sequences decoded together (KV slots kept in memory)"
+    )
     ap.add_argument("--model-name", help="the id /v1/models reports (default: the directory name)")
-    ap.add_argument("--drain-timeout", type=positive_float, default=8.0, help="seconds SIGTERM waits for requests in flight")
+    ap.add_argument(
+        "--drain-timeout", type=positive_float, default=8.0, help="seconds SIGTERM waits for requests in flight"
+    )
     ap.add_argument("--insecure-sandbox", action="store_true", help="run tool code even where the sandbox lacks "
                     "isolation layers (every tool result and /health then say so)")
     _limit_flags(ap)
     a = ap.parse_args(argv)
     if a.api_key is not None and not a.api_key.strip():
-        raise UserError("the API key is empty (--api-key or $SVEND_API_KEY): give a real key, or unset it to serve without one")
+        raise UserError(
+            "the API key is empty (--api-key or $SVEND_API_KEY): give a real key, or unset it to serve without one"
+        )
     limits = ServerLimits(**{f: getattr(a, f) for f in ServerLimits.__dataclass_fields__})
     hosts = tuple(h.strip() for h in a.allowed_hosts.split(",") if h.strip()) if a.allowed_hosts else \
         LOOPBACK_HOSTS + ((a.host,) if a.host not in ("0.0.0.0", "::", "") else ())
@@ -799,7 +897,6 @@ def main(argv=None):
     except BackendUnavailable as e: raise UserError(str(e)) from None   # the rest reach @cli as they are
     try: default_sandbox()     # start it now: /health reports it, and the first tool call is not slow
     except SandboxUnavailable as e: raise UserError(f"{e}") from None
-    import uvicorn
     app = create_app(backend, a.api_key, limits, hosts)
     print(f"svend_serve: {backend.model_id} ({backend.name} backend, context {backend.max_context}, "
           f"verifier {'on' if backend.verifier is not None else 'off'}) on http://{a.host}:{a.port}/v1", flush=True)

@@ -11,6 +11,7 @@ from ..reasoning.search import SearchMode
 from .api import (PyTorchBackend, ReasonRequest, reason_event_dicts, build_backend, BackendUnavailable,
                                default_model_or_train)
 from ..data.cli import UserError, ArgumentParser, cli, port, positive_int
+import re
 
 # %% auto #0
 __all__ = ['EXAMPLES', 'BUSY', 'ReasonSource', 'ChatView', 'build_app', 'main']
@@ -39,8 +40,16 @@ class ReasonSource:
 
     def events(self, question: str, allow_tools=True, verify=True, search=SearchMode.AUTO, width=4, temperature=0.0,
                max_tokens=512) -> Iterator[dict]:
-        body = dict(question=question, allow_tools=allow_tools, verify=verify, temperature=temperature,
-                    max_tokens=int(max_tokens), search=search if width > 1 else None, search_n=max(2, int(width)), stream=True)
+        body = dict(
+            question=question,
+            allow_tools=allow_tools,
+            verify=verify,
+            temperature=temperature,
+            max_tokens=int(max_tokens),
+            search=search if width > 1 else None,
+            search_n=max(2, int(width)),
+            stream=True,
+        )
         if self.backend is not None:
             yield from reason_event_dicts(self.backend, ReasonRequest(**body)); return
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
@@ -57,7 +66,6 @@ class ReasonSource:
 # %% ../../nbs/51_app.ipynb #fb620000
 def _fence(text: str, lang: str = "") -> str:
     "A code block that `text` cannot close: its fence is longer than any run of backticks inside."
-    import re
     ticks = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`+", text)), default=0))
     return f"{ticks}{lang}\n{text.rstrip()}\n{ticks}"
 
@@ -69,10 +77,15 @@ def _safe(text: str) -> str:
 def _tool_body(rec: dict, with_result: bool) -> str:
     args = rec.get("args")
     if args is not None and set(args) == {"code"}: shown = _fence(args["code"], "python")
-    else: shown = _fence(json.dumps(args, ensure_ascii=False, indent=1) if args is not None else "(unparsable arguments)", "json")
+    else:
+        shown = _fence(
+            json.dumps(args, ensure_ascii=False, indent=1) if args is not None else "(unparsable arguments)", "json"
+        )
     body = f"**Arguments**\n{shown}"
     if with_result:
-        body += f"\n**{'Result' if rec.get('ok') else 'Error'}**\n" + _fence(rec.get("result") or rec.get("error") or "")
+        body += f"\n**{'Result' if rec.get('ok') else 'Error'}**\n" + _fence(
+            rec.get("result") or rec.get("error") or ""
+        )
     return body
 
 class ChatView:
@@ -114,7 +127,8 @@ class ChatView:
             self.current = self._add("**Answer:** ")
         elif t == "verification":
             for i, sc in enumerate(ev.get("step_scores") or [], 1):
-                if i in self.steps: self.steps[i]["content"] += f"\n\n*verifier: {sc:.2f} {'✓' if sc >= 0.5 else '⚠ doubtful'}*"
+                if i in self.steps:
+                    self.steps[i]["content"] += f"\n\n*verifier: {sc:.2f} {'✓' if sc >= 0.5 else '⚠ doubtful'}*"
             first = ev.get("first_error")
             self._add(f"Overall score **{ev['score']:.2f}**" + (f"; first doubtful step: {first}" if first else ""),
                       title=f"🔍 Verifier: {ev.get('verdict', '')}", status="done")
@@ -130,11 +144,15 @@ class ChatView:
         for m in self.messages:
             if m.get("metadata", {}).get("id") == "search": m["metadata"]["status"] = "done"
         if search:
-            lines = [f"- method: {search.get('method')}, {search.get('n', '?')} paths, {search.get('tokens', '?')} tokens, "
-                     f"{search.get('seconds', 0):.1f} s"]
+            lines = [
+                f"- method: {search.get('method')}, {search.get('n', '?')} paths, {search.get('tokens', '?')} tokens, "
+                f"{search.get('seconds', 0):.1f} s"
+            ]
             if search.get("answers"):
                 lines.append(f"- candidate answers: {_safe(', '.join(str(a) for a in search['answers']))}")
-            self._add("\n".join(lines), title="🔎 Search result", status="done", duration=round(search.get("seconds", 0), 3))
+            self._add(
+                "\n".join(lines), title="🔎 Search result", status="done", duration=round(search.get("seconds", 0), 3)
+            )
         streamed_answer = any(m["content"].startswith("**Answer:**") for m in self.messages)
         if search or not streamed_answer:
             if result.get("answer") is not None: self._add(f"**Answer:** {_safe(str(result['answer']))}")
@@ -170,17 +188,25 @@ def build_app(source: ReasonSource, max_busy: int = 2, max_queue: int = 16):
         finally: busy.release()
 
     with gr.Blocks(title="Svend") as demo:
-        gr.Markdown(f"## Svend: reasoning with tools\nModel: **{source.label}**. Watch each step, tool call and check as it happens.")
+        gr.Markdown(
+            f"## Svend: reasoning with tools\nModel: **{source.label}**. Watch each step, tool call and check as it happens."
+        )
         chat = gr.Chatbot(label="Svend", height=560, elem_id="chat", group_consecutive_messages=False)
         with gr.Row():
-            box = gr.Textbox(placeholder="Ask a question (math, code, logic)…", show_label=False, scale=8, elem_id="question")
+            box = gr.Textbox(
+                placeholder="Ask a question (math, code, logic)…", show_label=False, scale=8, elem_id="question"
+            )
             send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
         with gr.Accordion("Settings", open=False):
             with gr.Row():
                 allow_tools = gr.Checkbox(True, label="Allow tools")
                 verify = gr.Checkbox(True, label="Verify steps")
-                search = gr.Radio([str(m) for m in SearchMode if m != SearchMode.NONE], value=str(SearchMode.AUTO), label="Search",
-                                  info="auto: only when the verifier is unsure")
+                search = gr.Radio(
+                    [str(m) for m in SearchMode if m != SearchMode.NONE],
+                    value=str(SearchMode.AUTO),
+                    label="Search",
+                    info="auto: only when the verifier is unsure",
+                )
             with gr.Row():
                 width = gr.Slider(1, 8, value=4, step=1, label="Search width (1 = off)")
                 temperature = gr.Slider(0, 1.5, value=0.0, step=0.05, label="Temperature")
@@ -204,12 +230,18 @@ def main(argv=None):
     ap.add_argument("--train-default-model", action="store_true", default=None, help="with no --model-path and no "
                     "model in the cache, train the quickstart model first (about 20 minutes; asked at a terminal)")
     ap.add_argument("--verifier-path", help="verifier directory (verification and search)")
-    ap.add_argument("--server-url", help="use a running svend_serve instead of loading a model, e.g. http://127.0.0.1:8000")
-    ap.add_argument("--api-key", default=os.environ.get("SVEND_API_KEY"), help="the server's API key (default $SVEND_API_KEY)")
+    ap.add_argument(
+        "--server-url", help="use a running svend_serve instead of loading a model, e.g. http://127.0.0.1:8000"
+    )
+    ap.add_argument(
+        "--api-key", default=os.environ.get("SVEND_API_KEY"), help="the server's API key (default $SVEND_API_KEY)"
+    )
     ap.add_argument("--quantize", choices=["none", "int8", "nf4"], default="none")
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--port", type=port, default=7860)
-    ap.add_argument("--max-busy", type=positive_int, default=2, help="questions answered at once; more are told to retry")
+    ap.add_argument(
+        "--max-busy", type=positive_int, default=2, help="questions answered at once; more are told to retry"
+    )
     ap.add_argument("--max-queue", type=positive_int, default=16, help="requests that may wait in the page's queue")
     ap.add_argument("--insecure-sandbox", action="store_true", help="run tool code even where the sandbox lacks "
                     "isolation layers (results are then labelled insecure)")

@@ -64,7 +64,8 @@ def logic_solver(smtlib: str | None = None, variables: dict | None = None, const
     else:
         if not variables: raise ValueError("give either 'smtlib' text or 'variables' with 'constraints'")
         for name, sort in variables.items():
-            if sort not in SORTS: raise ValueError(f"variable {name!r}: sort must be one of {list(SORTS)}, got {sort!r}")
+            if sort not in SORTS:
+                raise ValueError(f"variable {name!r}: sort must be one of {list(SORTS)}, got {sort!r}")
             if not name.isidentifier(): raise ValueError(f"invalid variable name {name!r}")
             env[name] = SORTS[sort](name)
         for c in constraints or []: solver.add(to_z3(c, env))

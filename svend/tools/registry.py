@@ -68,10 +68,12 @@ def check_args(schema: dict, args: dict) -> str | None:
             continue
         p = props[k]
         types = p.get("type") or [t["type"] for t in p.get("anyOf", []) if "type" in t]
-        if types and not _type_ok(v, types): return f"argument {k!r} must be {types if isinstance(types, str) else ' or '.join(types)}, got {type(v).__name__}"
+        if types and not _type_ok(v, types):
+            return f"argument {k!r} must be {types if isinstance(types, str) else ' or '.join(types)}, got {type(v).__name__}"
         if "enum" in p and v not in p["enum"]: return f"argument {k!r} must be one of {p['enum']}, got {v!r}"
         if p.get("type") == "array" and "items" in p and "type" in p["items"]:
-            if not all(_type_ok(x, p["items"]["type"]) for x in v): return f"argument {k!r} must be a list of {p['items']['type']}"
+            if not all(_type_ok(x, p["items"]["type"]) for x in v):
+                return f"argument {k!r} must be a list of {p['items']['type']}"
     return None
 
 # %% ../../nbs/33_registry.ipynb #1c6afe6e
@@ -189,20 +191,46 @@ PYTHON_TOOL = Tool(
 MATH_TOOL = Tool(
     "symbolic_math",
     "Exact symbolic mathematics with SymPy. Expressions use Python syntax; ^ also means power and 2x means 2*x.",
-    {"type": "object", "properties": {
-        "operation": {"type": "string", "enum": ["simplify", "expand", "factor", "diff", "integrate", "solve", "limit",
-                                                  "series", "evaluate", "equal"]},
-        "expression": {"type": ["string", "array"], "description": "an expression or equation; a list of equations to solve a system"},
-        "variable": {"type": "string", "description": "the variable (or variables, for systems); optional when there is one"},
-        "point": {"type": ["string", "number"], "description": "limit point or series centre (oo for infinity)"},
-        "lower": {"type": ["string", "number"]}, "upper": {"type": ["string", "number"]},
-        "order": {"type": "integer", "description": "derivative order or series order"},
-        "direction": {"type": "string", "enum": ["+", "-", "+-"]},
-        "other": {"type": "string", "description": "for equal: the expression to compare with"},
-        "values": {"type": "object", "description": "for evaluate: variable values"},
-        "digits": {"type": "integer"}},
-     "required": ["operation", "expression"], "additionalProperties": False},
-    sandboxed="svend.tools.math:symbolic_math")
+    {
+        "type": "object",
+        "properties": {
+            "operation": {
+                "type": "string",
+                "enum": [
+                    "simplify",
+                    "expand",
+                    "factor",
+                    "diff",
+                    "integrate",
+                    "solve",
+                    "limit",
+                    "series",
+                    "evaluate",
+                    "equal",
+                ],
+            },
+            "expression": {
+                "type": ["string", "array"],
+                "description": "an expression or equation; a list of equations to solve a system",
+            },
+            "variable": {
+                "type": "string",
+                "description": "the variable (or variables, for systems); optional when there is one",
+            },
+            "point": {"type": ["string", "number"], "description": "limit point or series centre (oo for infinity)"},
+            "lower": {"type": ["string", "number"]},
+            "upper": {"type": ["string", "number"]},
+            "order": {"type": "integer", "description": "derivative order or series order"},
+            "direction": {"type": "string", "enum": ["+", "-", "+-"]},
+            "other": {"type": "string", "description": "for equal: the expression to compare with"},
+            "values": {"type": "object", "description": "for evaluate: variable values"},
+            "digits": {"type": "integer"},
+        },
+        "required": ["operation", "expression"],
+        "additionalProperties": False,
+    },
+    sandboxed="svend.tools.math:symbolic_math",
+)
 
 LOGIC_TOOL = Tool(
     "logic_solver",

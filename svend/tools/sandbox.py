@@ -9,6 +9,10 @@ import sys, threading, time, traceback, atexit
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, asdict
 from pathlib import Path
+import svend
+import sysconfig
+import svend.tools.sandbox
+import tempfile
 
 # %% auto #0
 __all__ = ['CLONE_NEWNS', 'CLONE_NEWUTS', 'CLONE_NEWIPC', 'CLONE_NEWUSER', 'CLONE_NEWPID', 'CLONE_NEWNET', 'MS_RDONLY',
@@ -97,7 +101,7 @@ def _landlock_fs_bits(abi: int) -> int:
 
 def landlock_abi() -> int:
     "The kernel's Landlock ABI version, 0 if unavailable."
-    v = _libc.syscall(_LANDLOCK_CREATE, None, ctypes.c_size_t(0), ctypes.c_uint32(1))   # LANDLOCK_CREATE_RULESET_VERSION
+    v = _libc.syscall(_LANDLOCK_CREATE, None, ctypes.c_size_t(0), ctypes.c_uint32(1))  # LANDLOCK_CREATE_RULESET_VERSION
     return max(v, 0)
 
 def apply_landlock(read_dirs: list[str], write_dirs: list[str]) -> int:
@@ -130,12 +134,10 @@ def apply_landlock(read_dirs: list[str], write_dirs: list[str]) -> int:
     return abi
 
 def _svend_dir() -> str:
-    import svend
     return os.path.dirname(os.path.abspath(svend.__file__))
 
 def _python_dirs() -> list[str]:
     "Directories the sandboxed interpreter must be able to read: its own installation and its packages."
-    import sysconfig
     dirs = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.path.realpath(sys.executable))}
     dirs |= {p for k, p in sysconfig.get_paths().items() if k in ("stdlib", "platstdlib", "purelib", "platlib")}
     dirs |= {p for p in sys.path if p and os.path.isdir(p) and "site-packages" in p}
@@ -362,7 +364,9 @@ def _read_capture(fd: int, limit: int) -> tuple[str, bool]:
     "Head and tail of the output capture (a memfd the worker owns), without reading all of a huge one."
     size = os.fstat(fd).st_size
     if size <= 4 * limit: return cap_output(os.pread(fd, size, 0).decode("utf-8", "replace"), limit)
-    head, tail = os.pread(fd, limit, 0).decode("utf-8", "replace"), os.pread(fd, limit, size - limit).decode("utf-8", "replace")
+    head, tail = os.pread(fd, limit, 0).decode("utf-8", "replace"), os.pread(fd, limit, size - limit).decode(
+        "utf-8", "replace"
+    )
     return cap_output(head + tail, limit)[0].replace("characters elided", f"characters elided of {size} bytes"), True
 
 def _clean_result(result, limits: Limits) -> dict | None:
@@ -381,10 +385,14 @@ def _run_one(req: dict, plan: dict) -> dict:
     private = plan["use"]["namespaces"]   # our own root: the call gets a fresh tmpfs at /tmp
     if private:
         workdir = "/tmp"
-        _mount("tmpfs", workdir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-               f"size={limits.disk_mb}m,nr_inodes={limits.files},mode=0700,uid={plan['child_uid']},gid={plan['child_uid']}")
+        _mount(
+            "tmpfs",
+            workdir,
+            "tmpfs",
+            MS_NOSUID | MS_NODEV | MS_NOEXEC,
+            f"size={limits.disk_mb}m,nr_inodes={limits.files},mode=0700,uid={plan['child_uid']},gid={plan['child_uid']}",
+        )
     else:
-        import tempfile
         workdir = tempfile.mkdtemp(dir=plan["root"])
         if os.getuid() == 0: os.chown(workdir, plan["child_uid"], plan["child_uid"])
     out_fd = os.memfd_create("svend-output", os.MFD_CLOEXEC)
@@ -443,7 +451,6 @@ def worker_main(proto_in: int, proto_out: int):
     "The worker: pre-import, build its filesystem view, report, then serve requests (one JSON line each)."
     global _CONTROL_FD
     plan = json.loads(os.environ.get("SVEND_SANDBOX_PLAN", "{}"))
-    import svend.tools.sandbox                    # noqa: F401 (children look functions up in sys.modules)
     errors = {}
     for mod in os.environ.get("SVEND_SANDBOX_PRELOAD", "").split(","):
         if mod:   # import once here, and run the module's warm_up(): every forked child inherits both
@@ -458,7 +465,6 @@ def worker_main(proto_in: int, proto_out: int):
             errors["root"] = f"{type(e).__name__}: {e}"
             if not plan["insecure"]: plan["use"]["namespaces"] = False
     if not plan["use"]["namespaces"]:
-        import tempfile
         plan["root"] = tempfile.mkdtemp(prefix="svend-sandbox-")
     _CONTROL_FD = proto_in
     fout = os.fdopen(proto_out, "wb")
@@ -512,7 +518,8 @@ def _unshare_prefix() -> tuple[list[str], str | None]:
     if os.getuid() != 0: flags = ["--user", "--map-root-user"] + flags
     try: ok = subprocess.run([exe, *flags, "true"], capture_output=True, timeout=10)
     except (OSError, subprocess.TimeoutExpired) as e: return [], f"`unshare` failed: {e}"
-    if ok.returncode != 0: return [], f"the kernel refused new namespaces ({ok.stderr.decode(errors='replace').strip()})"
+    if ok.returncode != 0:
+        return [], f"the kernel refused new namespaces ({ok.stderr.decode(errors='replace').strip()})"
     return [exe, *flags], None
 
 def _host_checks() -> dict[str, str]:

@@ -48,13 +48,21 @@ def save_checkpoint(path, model, optimizer=None, scheduler=None, state: dict | N
     save_file(model_state(model, weights), tmp / "model.safetensors", metadata={"format": "pt"})
     if getattr(model, "cfg", None) is not None: model.cfg.save(tmp)
     if tokenizer is not None: tokenizer.save(tmp)
-    torch.save({"optimizer": optimizer.state_dict() if optimizer else None,
-                "scheduler": scheduler.state_dict() if scheduler else None, "rng": rng_state()}, tmp / "training_state.pt")
+    torch.save(
+        {
+            "optimizer": optimizer.state_dict() if optimizer else None,
+            "scheduler": scheduler.state_dict() if scheduler else None,
+            "rng": rng_state(),
+        },
+        tmp / "training_state.pt",
+    )
     (tmp / "trainer_state.json").write_text(json.dumps(state or {}, indent=2, default=str) + "\n")
     files = {p.name: p.stat().st_size for p in tmp.iterdir()}
     for p in tmp.iterdir():
         with open(p, "rb") as f: os.fsync(f.fileno())
-    (tmp / MANIFEST).write_text(json.dumps({"files": files, "step": (state or {}).get("step"), "time": time.time()}, indent=2))
+    (tmp / MANIFEST).write_text(
+        json.dumps({"files": files, "step": (state or {}).get("step"), "time": time.time()}, indent=2)
+    )
     with open(tmp / MANIFEST, "rb") as f: os.fsync(f.fileno())
     _fsync_dir(tmp)
     if path.exists():   # replace: move the old one aside first, so there is never a moment with neither
@@ -71,7 +79,8 @@ def load_checkpoint(path, model, optimizer=None, scheduler=None, restore_rng: bo
     problem = checkpoint_problem(path)
     if problem: raise ValueError(f"{path} is not a usable checkpoint: {problem}")
     sd = load_file(path / "model.safetensors")
-    if getattr(model, "cfg", None) is not None and model.cfg.tie_embeddings: sd["output.weight"] = sd["tok_embeddings.weight"]
+    if getattr(model, "cfg", None) is not None and model.cfg.tie_embeddings:
+        sd["output.weight"] = sd["tok_embeddings.weight"]
     model.load_state_dict(sd)
     ts = torch.load(path / "training_state.pt", weights_only=False)
     if optimizer is not None and ts["optimizer"] is not None: optimizer.load_state_dict(ts["optimizer"])

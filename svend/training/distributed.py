@@ -12,6 +12,8 @@ from ..models.config import SvendConfig
 from ..models.transformer import Svend, Block
 from ..models.hf import MANIFEST
 from .checkpoint import rng_state, set_rng_state, save_checkpoint, checkpoint_problem
+from ..reasoning.verifier import SvendVerifier
+from ..data.tokenizer import SvendTokenizer
 
 # %% auto #0
 __all__ = ['SHARDS', 'init_distributed', 'shard_model', 'is_sharded', 'save_sharded_checkpoint', 'load_sharded_checkpoint',
@@ -115,7 +117,6 @@ def consolidate(sharded, out) -> Path:
     if problem := checkpoint_problem(sharded): raise ValueError(f"{sharded} is not a usable checkpoint: {problem}")
     cfg = SvendConfig.load(sharded)
     if cfg.head == "score":
-        from svend.reasoning.verifier import SvendVerifier
         model = SvendVerifier(cfg)
     else: model = Svend(cfg)
     sd = {"model": model.state_dict()}
@@ -123,7 +124,6 @@ def consolidate(sharded, out) -> Path:
     model.load_state_dict(sd["model"])
     tok = None
     if any(sharded.glob("tokenizer*")):
-        from svend.data.tokenizer import SvendTokenizer
         tok = SvendTokenizer.load(sharded)
     state = json.loads((sharded / "trainer_state.json").read_text())
     return save_checkpoint(out, model, state={**state, "consolidated_from": str(sharded)}, tokenizer=tok)

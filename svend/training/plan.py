@@ -8,6 +8,7 @@ import argparse, math, sys
 from dataclasses import dataclass, replace
 from ..models.config import SvendConfig, PRESETS
 from ..data.cli import ArgumentParser, cli, positive_int, positive_float
+from ..models.pretrained import pretrained_config
 
 # %% auto #0
 __all__ = ['GIB', 'GPUS', 'HBM', 'activation_bytes_per_token_layer', 'Plan', 'block_params', 'lora_params', 'trainable_params',
@@ -16,8 +17,15 @@ __all__ = ['GIB', 'GPUS', 'HBM', 'activation_bytes_per_token_layer', 'Plan', 'bl
 
 # %% ../../nbs/22_plan.ipynb #b9144e5a
 GIB = 2**30
-GPUS = {"a100-40gb": (40, 312e12), "a100-80gb": (80, 312e12), "h100-80gb": (80, 989e12), "rtx4090": (24, 165e12),
-        "t4": (16, 65e12), "l4": (24, 121e12), "a10g": (24, 125e12)}   # memory GiB (as nvidia-smi counts), dense bf16 peak FLOP/s
+GPUS = {
+    "a100-40gb": (40, 312e12),
+    "a100-80gb": (80, 312e12),
+    "h100-80gb": (80, 989e12),
+    "rtx4090": (24, 165e12),
+    "t4": (16, 65e12),
+    "l4": (24, 121e12),
+    "a10g": (24, 125e12),
+}  # memory GiB (as nvidia-smi counts), dense bf16 peak FLOP/s
 
 def activation_bytes_per_token_layer(cfg: SvendConfig, bf16: bool = True) -> float:
     k = cfg.n_kv_heads * cfg.head_dim
@@ -37,7 +45,7 @@ class Plan:
     gpu: bool = True
     gpus: int = 1                       # > 1: FSDP shards weights, gradients and optimizer states over this many
     lora_rank: int = 0                  # > 0: LoRA adapters (svend.training.lora): only they and the embeddings train
-    init_from: str | None = None        # a pretrained model to fine-tune (its name replaces --model-size in the command)
+    init_from: str | None = None  # a pretrained model to fine-tune (its name replaces --model-size in the command)
 
 def block_params(cfg: SvendConfig) -> int:
     "Parameters of one transformer block (attention, SwiGLU, two norms)."
@@ -60,15 +68,21 @@ def breakdown(cfg: SvendConfig, plan: Plan) -> dict[str, float]:
     t = trainable_params(cfg, plan)
     tokens = plan.micro_batch * plan.seq_len
     per_layer = activation_bytes_per_token_layer(cfg, plan.bf16) * tokens
-    largest = max(cfg.vocab_size * cfg.dim, cfg.dim * 2 * cfg.ffn_dim, cfg.dim * (cfg.n_heads + 2 * cfg.n_kv_heads) * cfg.head_dim)
+    largest = max(
+        cfg.vocab_size * cfg.dim, cfg.dim * 2 * cfg.ffn_dim, cfg.dim * (cfg.n_heads + 2 * cfg.n_kv_heads) * cfg.head_dim
+    )
     chunk = min(tokens, max(256, 2**24 // cfg.vocab_size))
     shards = plan.gpus
-    out = {"weights (fp32)": 4 * n / shards,
-           "gradients (fp32)": 4 * min(largest, t) if plan.step_in_backward else 4 * t / shards,
-           f"optimizer ({plan.optimizer})": (8 if plan.optimizer == "adamw" else 2) * t / shards,
-           "activations": (4 * cfg.dim * tokens * cfg.n_layers + per_layer) if plan.checkpointing else per_layer * cfg.n_layers,
-           "backward working set": per_layer,
-           "loss (logit chunk + output grad)": 2 * 4 * chunk * cfg.vocab_size + 4 * cfg.vocab_size * cfg.dim}
+    out = {
+        "weights (fp32)": 4 * n / shards,
+        "gradients (fp32)": 4 * min(largest, t) if plan.step_in_backward else 4 * t / shards,
+        f"optimizer ({plan.optimizer})": (8 if plan.optimizer == "adamw" else 2) * t / shards,
+        "activations": (
+            (4 * cfg.dim * tokens * cfg.n_layers + per_layer) if plan.checkpointing else per_layer * cfg.n_layers
+        ),
+        "backward working set": per_layer,
+        "loss (logit chunk + output grad)": 2 * 4 * chunk * cfg.vocab_size + 4 * cfg.vocab_size * cfg.dim,
+    }
     if shards > 1:   # FSDP gathers the root (embeddings, output) for the step and two blocks at a time (one prefetched)
         root = cfg.vocab_size * cfg.dim * (1 if cfg.tie_embeddings else 2) + cfg.dim
         out["FSDP gathered weights and gradients"] = (2 if plan.bf16 else 4) * (root + 2 * block_params(cfg)) * 2
@@ -150,10 +164,13 @@ def format_plan(p: dict) -> str:
     lines = [f"{p['preset']}: {p['params'] / 1e9:.2f}B parameters on {p['gpu_memory_gb']:g} GiB per GPU"]
     show = p["chosen"] or p["tries"][-1]
     pl = show["plan"]
-    lines.append(f"setting: {show['setting']} (micro-batch {pl.micro_batch} x {pl.seq_len}, optimizer {pl.optimizer}, "
-                 f"checkpointing {'on' if pl.checkpointing else 'off'}, step in backward {'on' if pl.step_in_backward else 'off'}"
-                 + (f", FSDP over {pl.gpus} GPUs" if pl.gpus > 1 else "")
-                 + (f", LoRA rank {pl.lora_rank}: {p['trainable'] / 1e6:.1f}M trainable" if pl.lora_rank else "") + ")")
+    lines.append(
+        f"setting: {show['setting']} (micro-batch {pl.micro_batch} x {pl.seq_len}, optimizer {pl.optimizer}, "
+        f"checkpointing {'on' if pl.checkpointing else 'off'}, step in backward {'on' if pl.step_in_backward else 'off'}"
+        + (f", FSDP over {pl.gpus} GPUs" if pl.gpus > 1 else "")
+        + (f", LoRA rank {pl.lora_rank}: {p['trainable'] / 1e6:.1f}M trainable" if pl.lora_rank else "")
+        + ")"
+    )
     for k, v in show["parts"].items(): lines.append(f"  {k:<38}{v / GIB:9.1f} GiB")
     lines.append(f"  {'total':<38}{show['total'] / GIB:9.1f} GiB  -> {'fits' if show['fits'] else 'does NOT fit'}")
     for r in p["tries"]:
@@ -164,7 +181,8 @@ def format_plan(p: dict) -> str:
                      "its grad norm is logged)")
     if "tokens_per_s" in p:
         lines.append(f"throughput at the assumed MFU: {p['tokens_per_s']:,.0f} tokens/s")
-        if "hours" in p: lines.append(f"time: {p['hours']:,.1f} h" + (f", cost ${p['dollars']:,.0f}" if "dollars" in p else ""))
+        if "hours" in p:
+            lines.append(f"time: {p['hours']:,.1f} h" + (f", cost ${p['dollars']:,.0f}" if "dollars" in p else ""))
     return "\n".join(lines)
 
 # %% ../../nbs/22_plan.ipynb #b9029aec
@@ -180,7 +198,9 @@ def plan_serving(preset: str, gpu: str, batch: int = 32, context: int = 2048, pr
     kv_per_token = 2 * cfg.n_layers * cfg.n_kv_heads * cfg.head_dim * 2   # keys and values, bf16
     mem_gb, peak = GPUS[gpu]
     fits = weights + batch * context * kv_per_token <= 0.9 * mem_gb * GIB
-    t_memory = (weights + batch * kv_per_token * context / 2) / (HBM[gpu] * bandwidth_util)   # sequences half-way on average
+    t_memory = (weights + batch * kv_per_token * context / 2) / (
+        HBM[gpu] * bandwidth_util
+    )  # sequences half-way on average
     t_compute = 2 * n * batch / (peak * mfu)
     out = {"preset": preset, "gpu": gpu, "batch": batch, "context": context, "fits": fits,
            "bound": "memory bandwidth" if t_memory >= t_compute else "compute",
@@ -201,28 +221,47 @@ def plan_rl(preset: str, gpu: str, group: int = 8, problems_per_step: int = 16, 
     parts = breakdown(cfg, Plan(preset, n, micro_batch, seq))   # RL trains every weight with AdamW
     state = sum(v for k, v in parts.items() if k.startswith(("weights", "gradients", "optimizer", "CUDA")))
     ref = 2 * n if kl else 0
-    kv = 2 * cfg.n_layers * cfg.n_kv_heads * cfg.head_dim * 2 * rows * seq        # bf16 keys and values of every rollout
+    kv = 2 * cfg.n_layers * cfg.n_kv_heads * cfg.head_dim * 2 * rows * seq  # bf16 keys and values of every rollout
     rollout_peak = state + ref + kv + 4 * rows * cfg.vocab_size                     # + one step's logits
     update_peak = sum(parts.values()) + ref
     new_tokens = rows * max_new_tokens / 2
-    t_token = max((4 * n + kv / 2) / (HBM[gpu] * bandwidth_util), 2 * n * rows / (peak * mfu))   # one decode step, all rows
+    t_token = max(
+        (4 * n + kv / 2) / (HBM[gpu] * bandwidth_util), 2 * n * rows / (peak * mfu)
+    )  # one decode step, all rows
     t_rollouts = max_new_tokens / 2 * t_token * 1.15          # stragglers: the batch thins out as samples finish
-    flops = (6 * updates + (2 if updates > 1 else 0) + (2 if kl else 0)) * n * rows * (prompt_tokens + max_new_tokens / 2)
+    flops = (
+        (6 * updates + (2 if updates > 1 else 0) + (2 if kl else 0)) * n * rows * (prompt_tokens + max_new_tokens / 2)
+    )
     t_update = flops / (peak * mfu)
-    return {"preset": preset, "gpu": gpu, "rows": rows, "seq": seq, "rollout_peak": rollout_peak, "update_peak": update_peak,
-            "kv_cache": kv, "reference": ref, "fits": max(rollout_peak, update_peak) <= mem,
-            "rollout_tokens_per_s": new_tokens / t_rollouts, "seconds_rollouts": t_rollouts, "seconds_update": t_update,
-            "seconds_per_step": t_rollouts + t_update, "estimate": True}
+    return {
+        "preset": preset,
+        "gpu": gpu,
+        "rows": rows,
+        "seq": seq,
+        "rollout_peak": rollout_peak,
+        "update_peak": update_peak,
+        "kv_cache": kv,
+        "reference": ref,
+        "fits": max(rollout_peak, update_peak) <= mem,
+        "rollout_tokens_per_s": new_tokens / t_rollouts,
+        "seconds_rollouts": t_rollouts,
+        "seconds_update": t_update,
+        "seconds_per_step": t_rollouts + t_update,
+        "estimate": True,
+    }
 
 def format_rl_plan(p: dict) -> str:
-    return "\n".join([
-        f"RL step of {p['preset']} on {p['gpu']}: {p['rows']} rollouts of up to {p['seq']} tokens",
-        f"  rollouts: {p['rollout_peak'] / GIB:.1f} GiB peak (KV cache {p['kv_cache'] / GIB:.1f} GiB"
-        + (f", reference model {p['reference'] / GIB:.1f} GiB" if p["reference"] else "") + ")",
-        f"  update:   {p['update_peak'] / GIB:.1f} GiB peak -> {'fits' if p['fits'] else 'does NOT fit: a smaller model, fewer or shorter rollouts, or more memory'}",
-        f"  speed (estimate): rollouts ~{p['rollout_tokens_per_s']:,.0f} tokens/s, {p['seconds_rollouts']:.0f} s; update "
-        f"{p['seconds_update']:.0f} s; ~{p['seconds_per_step']:.0f} s per step"])
-
+    return "\n".join(
+        [
+            f"RL step of {p['preset']} on {p['gpu']}: {p['rows']} rollouts of up to {p['seq']} tokens",
+            f"  rollouts: {p['rollout_peak'] / GIB:.1f} GiB peak (KV cache {p['kv_cache'] / GIB:.1f} GiB"
+            + (f", reference model {p['reference'] / GIB:.1f} GiB" if p["reference"] else "")
+            + ")",
+            f"  update:   {p['update_peak'] / GIB:.1f} GiB peak -> {'fits' if p['fits'] else 'does NOT fit: a smaller model, fewer or shorter rollouts, or more memory'}",
+            f"  speed (estimate): rollouts ~{p['rollout_tokens_per_s']:,.0f} tokens/s, {p['seconds_rollouts']:.0f} s; update "
+            f"{p['seconds_update']:.0f} s; ~{p['seconds_per_step']:.0f} s per step",
+        ]
+    )
 
 # %% ../../nbs/22_plan.ipynb #c71e706e
 @cli("svend_plan")
@@ -231,8 +270,12 @@ def main(argv: list[str] | None = None):
     ap = ArgumentParser(prog="svend_plan", description="Memory, speed and cost plan for training a Svend preset.")
     which = ap.add_mutually_exclusive_group(required=True)
     which.add_argument("--model-size", choices=list(PRESETS))
-    which.add_argument("--init-from", metavar="SOURCE", help="plan fine-tuning a pretrained model (a .gguf file, a Llama "
-                       "directory, a hub id or smollm2-135m; its config is read, not its weights)")
+    which.add_argument(
+        "--init-from",
+        metavar="SOURCE",
+        help="plan fine-tuning a pretrained model (a .gguf file, a Llama "
+        "directory, a hub id or smollm2-135m; its config is read, not its weights)",
+    )
     ap.add_argument("--lora-rank", type=positive_int, help="plan LoRA of this rank instead of full training")
     ap.add_argument("--gpu", choices=list(GPUS) + ["custom"], default="a100-80gb")
     ap.add_argument("--gpu-memory", type=positive_float, help="GiB, for --gpu custom (or to override)")
@@ -242,11 +285,16 @@ def main(argv: list[str] | None = None):
     ap.add_argument("--mfu", type=positive_float, default=0.4, help="assumed model FLOP utilisation (default 0.4)")
     ap.add_argument("--tokens", type=positive_float, default=None, help="training tokens, for time and cost")
     ap.add_argument("--price-per-hour", type=positive_float, default=None, help="$ per GPU hour, for cost")
-    ap.add_argument("--serve", action="store_true", help="estimate serving (decode) throughput and cost instead of training")
+    ap.add_argument(
+        "--serve", action="store_true", help="estimate serving (decode) throughput and cost instead of training"
+    )
     ap.add_argument("--batch", type=positive_int, default=32, help="with --serve: sequences decoded together")
     ap.add_argument("--context", type=positive_int, default=2048, help="with --serve: tokens per sequence")
-    ap.add_argument("--rl", action="store_true", help="plan a reinforcement-learning step (svend_train --task rl): rollout "
-                    "and update memory, rollout speed")
+    ap.add_argument(
+        "--rl",
+        action="store_true",
+        help="plan a reinforcement-learning step (svend_train --task rl): rollout " "and update memory, rollout speed",
+    )
     ap.add_argument("--rl-group", type=positive_int, default=8, help="with --rl: samples per problem")
     ap.add_argument("--rl-problems-per-step", type=positive_int, default=16, help="with --rl: problems per step")
     ap.add_argument("--rl-max-tokens", type=positive_int, default=1024, help="with --rl: tokens per rollout")
@@ -255,11 +303,11 @@ def main(argv: list[str] | None = None):
     if a.mfu > 1: ap.error(f"--mfu is a fraction of peak (at most 1), got {a.mfu}")
     if a.serve and a.init_from: ap.error("--serve plans presets only; give --model-size")
     if a.rl:
-        if a.lora_rank: ap.error("--rl plans full-weight RL (svend_train --task rl trains every weight); drop --lora-rank")
+        if a.lora_rank:
+            ap.error("--rl plans full-weight RL (svend_train --task rl trains every weight); drop --lora-rank")
         if a.gpu not in HBM: ap.error(f"--rl needs a known --gpu ({', '.join(HBM)})")
         cfg = None
         if a.init_from:
-            from svend.models.pretrained import pretrained_config
             cfg = pretrained_config(a.init_from, log=lambda *x: print(*x, file=sys.stderr))
         print(format_rl_plan(plan_rl(a.model_size or cfg.name, a.gpu, a.rl_group, a.rl_problems_per_step,
                                      max_new_tokens=a.rl_max_tokens, micro_batch=a.micro_batch, kl=a.kl,
@@ -268,9 +316,15 @@ def main(argv: list[str] | None = None):
     if a.serve:
         if a.gpu not in HBM: ap.error(f"--serve needs a known --gpu ({', '.join(HBM)})")
         e = plan_serving(a.model_size, a.gpu, a.batch, a.context, a.price_per_hour)
-        print(f"{a.model_size} on {a.gpu}, batch {a.batch} x {a.context} tokens ({'fits' if e['fits'] else 'does NOT fit'}): "
-              f"~{e['tokens_per_s']:,.0f} tokens/s, {e['bound']}-bound (estimate)"
-              + (f"; ${e['dollars_per_million_tokens']:.2f} per 1M tokens at ${a.price_per_hour}/h" if a.price_per_hour else ""))
+        print(
+            f"{a.model_size} on {a.gpu}, batch {a.batch} x {a.context} tokens ({'fits' if e['fits'] else 'does NOT fit'}): "
+            f"~{e['tokens_per_s']:,.0f} tokens/s, {e['bound']}-bound (estimate)"
+            + (
+                f"; ${e['dollars_per_million_tokens']:.2f} per 1M tokens at ${a.price_per_hour}/h"
+                if a.price_per_hour
+                else ""
+            )
+        )
         return
     mem, peak = GPUS.get(a.gpu, (None, None))
     mem = a.gpu_memory or mem
@@ -278,7 +332,6 @@ def main(argv: list[str] | None = None):
     if mem is None: ap.error("--gpu custom needs --gpu-memory")
     cfg = None
     if a.init_from:
-        from svend.models.pretrained import pretrained_config
         cfg = pretrained_config(a.init_from, log=lambda *x: print(*x, file=sys.stderr))
     print(format_plan(plan_training(a.model_size or cfg.name, mem, a.micro_batch, a.seq_len, peak, a.mfu, a.tokens,
                                     a.price_per_hour, cfg=cfg, lora_rank=a.lora_rank or 0, init_from=a.init_from)))

@@ -24,6 +24,7 @@ from ..reasoning.answers import answers_equivalent, math_equal, gsm8k_gold, last
 from .checkpoint import (save_checkpoint, load_checkpoint, latest_checkpoint, prune_checkpoints, step_dir,
                                        checkpoint_problem)
 from .trainer import plot_metrics, _log_metrics, _metric_row, _wandb_start, main as sft_main
+from ..inference.engine import find_model_dir
 
 # %% auto #0
 __all__ = ['group_advantages', 'pg_loss', 'problem_record_problem', 'as_problem', 'load_rl_problems', 'malformed_call',
@@ -66,7 +67,10 @@ def problem_record_problem(r) -> str | None:
 def as_problem(r: dict) -> dict:
     "{question, answer} of a checked record in any of the three layouts."
     if "problem" in r and "question" not in r:
-        return {"question": r["problem"], "answer": str(r["answer"]) if r.get("answer") is not None else last_boxed(r["solution"])}
+        return {
+            "question": r["problem"],
+            "answer": str(r["answer"]) if r.get("answer") is not None else last_boxed(r["solution"]),
+        }
     ans = str(r["answer"])
     return {"question": r["question"], "answer": gsm8k_gold(ans) if "####" in ans else ans}
 
@@ -82,7 +86,9 @@ def load_rl_problems(paths=(), n: int = 2000, seed: int = 0, exclude=(), log=pri
         probs = [as_problem(r) for r in rows]
     else:
         recs, _ = generate(n + len(banned), seed=seed, progress=False)
-        probs = [{"question": r["question"], "answer": str(r["answer"]), "family": r["meta"].get("family")} for r in recs]
+        probs = [
+            {"question": r["question"], "answer": str(r["answer"]), "family": r["meta"].get("family")} for r in recs
+        ]
     kept = [p for p in probs if p["question"].strip() not in banned]
     if len(kept) < len(probs): log(f"left out {len(probs) - len(kept)} problems that are in the evaluation sets")
     if not kept: raise UserError("no problems to train on (every one is excluded, or the files hold none)")
@@ -160,12 +166,12 @@ class RLArgs:
     problems_per_step: int = 16
     max_new_tokens: int = 256
     temperature: float = 1.0
-    lr: float = 2e-5                   # measured on the quickstart model: 1e-4 and more lower its greedy answers (nbs/26_rl)
+    lr: float = 2e-5  # measured on the quickstart model: 1e-4 and more lower its greedy answers (nbs/26_rl)
     warmup_steps: int = 3
     weight_decay: float = 0.0
     grad_clip: float = 1.0
     std_normalize: bool = False        # divide advantages by the group's std (GRPO); off: nanochat, Dr. GRPO
-    neg_weight: float = 1.0            # scale of negative advantages: 1 GRPO; 0 pushes up only better-than-average samples
+    neg_weight: float = 1.0  # scale of negative advantages: 1 GRPO; 0 pushes up only better-than-average samples
     sft_moments: bool = True           # start Adam's moments from the init model's optimizer state, when it has one
     kl: float = 0.0                    # weight of KL(policy || start model); 0: no reference model is kept
     clip: float = 0.2                  # PPO ratio clip (matters only with updates > 1)
@@ -191,10 +197,13 @@ def check_rl_args(a: RLArgs) -> None:
         if not getattr(a, k) > 0: raise UserError(f"{k} must be positive, got {getattr(a, k)}")
     if a.group < 2: raise UserError("group must be at least 2: advantages compare samples of the same problem")
     for k in ("lr", "temperature"):
-        if not (math.isfinite(getattr(a, k)) and getattr(a, k) > 0): raise UserError(f"{k} must be positive, got {getattr(a, k)}")
+        if not (math.isfinite(getattr(a, k)) and getattr(a, k) > 0):
+            raise UserError(f"{k} must be positive, got {getattr(a, k)}")
     for k in ("kl", "clip", "weight_decay", "grad_clip", "format_reward", "process_reward", "neg_weight"):
-        if not (math.isfinite(getattr(a, k)) and getattr(a, k) >= 0): raise UserError(f"{k} must be >= 0, got {getattr(a, k)}")
-    if a.process_reward and not a.verifier: raise UserError("process_reward needs --verifier: the model that scores the steps")
+        if not (math.isfinite(getattr(a, k)) and getattr(a, k) >= 0):
+            raise UserError(f"{k} must be >= 0, got {getattr(a, k)}")
+    if a.process_reward and not a.verifier:
+        raise UserError("process_reward needs --verifier: the model that scores the steps")
     if a.max_steps is not None and a.max_steps < 1: raise UserError(f"max_steps must be positive, got {a.max_steps}")
     if a.minutes is not None and not a.minutes > 0: raise UserError(f"minutes must be positive, got {a.minutes}")
     output_dir(a.output_dir)
@@ -227,7 +236,10 @@ def rl_update(model, ref, opt, rows: list[Rollout], adv: list[float], a: RLArgs,
     n_tokens = sum(sum(r.mask) for r in rows)
     chunks = [list(range(i, min(i + a.micro_batch, len(rows)))) for i in range(0, len(rows), a.micro_batch)]
     dev = model.tok_embeddings.weight.device
-    batches = [tuple(t.to(dev) for t in (*_pad([rows[j] for j in c], pad_id), torch.tensor([adv[j] for j in c]))) for c in chunks]
+    batches = [
+        tuple(t.to(dev) for t in (*_pad([rows[j] for j in c], pad_id), torch.tensor([adv[j] for j in c])))
+        for c in chunks
+    ]
     olds, refs = [], []
     with torch.no_grad():
         for ids, mask, _ in batches:
@@ -261,7 +273,9 @@ def step_problems(pool: list[dict], step: int, per_step: int, seed: int) -> list
 def plot_rewards(output_dir) -> Path | None:
     "Reward and accuracy per step from metrics.jsonl, saved as reward.png."
     path = Path(output_dir) / "metrics.jsonl"
-    rows = [r for l in path.read_text().splitlines() if (r := _metric_row(l)) and "reward" in r] if path.exists() else []
+    rows = (
+        [r for l in path.read_text().splitlines() if (r := _metric_row(l)) and "reward" in r] if path.exists() else []
+    )
     if not rows: return None
     import matplotlib; matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -269,7 +283,10 @@ def plot_rewards(output_dir) -> Path | None:
     steps = [r["step"] for r in rows]
     ax.plot(steps, [r["reward"] for r in rows], label="mean reward", alpha=0.5)
     k = max(1, len(rows) // 10)   # a running mean over a tenth of the run
-    smooth = [sum(r["accuracy"] for r in rows[max(0, i - k + 1):i + 1]) / len(rows[max(0, i - k + 1):i + 1]) for i in range(len(rows))]
+    smooth = [
+        sum(r["accuracy"] for r in rows[max(0, i - k + 1) : i + 1]) / len(rows[max(0, i - k + 1) : i + 1])
+        for i in range(len(rows))
+    ]
     ax.plot(steps, smooth, label=f"answers right (running mean of {k})")
     ax.set_xlabel("step"); ax.set_ylim(0, 1); ax.legend(loc="lower right"); ax.set_title("RL rollouts")
     fig.tight_layout(); out = Path(output_dir) / "reward.png"; fig.savefig(out, dpi=100); plt.close(fig)
@@ -290,14 +307,14 @@ def _sft_moments(opt, a: RLArgs, log) -> None:
     every weight by about the learning rate whatever its gradient's noise, which on RL's small, noisy batches undoes
     what SFT taught. The SFT run's second moments scale each weight's step by the gradients it is used to.
     Learning rate and weight decay stay this run's."""
-    from svend.inference.engine import find_model_dir
     f = find_model_dir(a.init_from) / "training_state.pt"
     saved = torch.load(f, weights_only=False).get("optimizer") if f.exists() else None
     if not saved: return log("the init model has no optimizer state: Adam's moments start at zero")
     if not all({"exp_avg", "exp_avg_sq", "step"} <= set(s) for s in saved.get("state", {}).values()):   # e.g. 8-bit AdamW's
         return log("the init model's optimizer state is not AdamW's: Adam's moments start at zero")
     try: opt.load_state_dict(saved)
-    except (ValueError, KeyError) as e: return log(f"the init model's optimizer state does not fit ({e}): Adam starts at zero")
+    except (ValueError, KeyError) as e:
+        return log(f"the init model's optimizer state does not fit ({e}): Adam starts at zero")
     for g, wd in zip(opt.param_groups, (a.weight_decay, 0.0)):
         g["lr"], g["initial_lr"], g["weight_decay"], g["betas"] = a.lr, a.lr, wd, (0.9, 0.95)
     log("Adam's moments start from the init model's optimizer state")
@@ -308,7 +325,8 @@ def train_rl(a: RLArgs, log=print) -> dict:
     out = Path(a.output_dir); out.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(a.seed)
     resume_from = latest_checkpoint(out, log) if a.resume == "auto" else Path(a.resume) if a.resume else None
-    if a.resume == "auto": log(f"resuming from {resume_from}" if resume_from else "no checkpoint to resume from: starting fresh")
+    if a.resume == "auto":
+        log(f"resuming from {resume_from}" if resume_from else "no checkpoint to resume from: starting fresh")
     pool = load_rl_problems(a.data, a.problems, seed=a.seed + 7919, exclude=a.exclude, log=log)
     model, tok = load_model(resume_from or a.init_from)
     ref = load_model(a.init_from)[0].requires_grad_(False) if a.kl else None
@@ -325,7 +343,9 @@ def train_rl(a: RLArgs, log=print) -> dict:
         step = state["step"]
     metrics = out / "metrics.jsonl"
     if metrics.exists():   # drop rows the resumed run will write again
-        keep = [l for l in metrics.read_text().splitlines() if (r := _metric_row(l)) and r.get("step", math.inf) <= step]
+        keep = [
+            l for l in metrics.read_text().splitlines() if (r := _metric_row(l)) and r.get("step", math.inf) <= step
+        ]
         metrics.write_text("".join(l + "\n" for l in keep))
     registry = default_registry()
     wandb_run = _wandb_start(a, state, model.cfg, log)
@@ -343,7 +363,9 @@ def train_rl(a: RLArgs, log=print) -> dict:
         if a.minutes is not None and time.time() - t0 > a.minutes * 60: break
         t_step = time.time()
         probs = step_problems(pool, step, a.problems_per_step, a.seed)
-        rows = rollouts(model, tok, probs, a.group, step, a.seed, a.max_new_tokens, a.temperature, a.rollout_batch, registry)
+        rows = rollouts(
+            model, tok, probs, a.group, step, a.seed, a.max_new_tokens, a.temperature, a.rollout_batch, registry
+        )
         _rewards(rows, a, verifier)
         t_roll = time.time() - t_step
         R = torch.tensor([r.reward for r in rows]).view(len(probs), a.group)
@@ -351,8 +373,13 @@ def train_rl(a: RLArgs, log=print) -> dict:
         adv = torch.where(adv < 0, adv * a.neg_weight, adv)
         use = [i for i, r in enumerate(rows) if signal[r.problem] and not (a.drop_unparsable and r.malformed)]
         dropped = sum(1 for r in rows if a.drop_unparsable and r.malformed and signal[r.problem])
-        upd = (rl_update(model, ref, opt, [rows[i] for i in use], [float(adv.view(-1)[i]) for i in use], a, vocab, tok.pad_id)
-               if use else {"loss": 0.0, "grad_norm": 0.0, "tokens": 0})
+        upd = (
+            rl_update(
+                model, ref, opt, [rows[i] for i in use], [float(adv.view(-1)[i]) for i in use], a, vocab, tok.pad_id
+            )
+            if use
+            else {"loss": 0.0, "grad_norm": 0.0, "tokens": 0}
+        )
         sched.step(); step += 1; bar.update(1)
         calls = sum(r.calls for r in rows)
         row = {"step": step, "loss": upd["loss"], "lr": sched.get_last_lr()[0], "grad_norm": upd["grad_norm"],
@@ -373,23 +400,36 @@ def train_rl(a: RLArgs, log=print) -> dict:
     save_checkpoint(final, model, None, sched, {"step": step, "args": asdict(a)}, tok)
     plot_metrics(out); plot_rewards(out)
     if wandb_run: wandb_run.finish()
-    log(f"RL: {step} steps; skipped {totals['skipped_groups']} of {totals['groups']} groups this session (all right or all wrong)"
-        + (f"; dropped {totals['dropped_unparsable']} rollouts with unparsable tool calls" if a.drop_unparsable else ""))
+    log(
+        f"RL: {step} steps; skipped {totals['skipped_groups']} of {totals['groups']} groups this session (all right or all wrong)"
+        + (f"; dropped {totals['dropped_unparsable']} rollouts with unparsable tool calls" if a.drop_unparsable else "")
+    )
     return {"steps": step, "final": str(final), "seconds": time.time() - t0, **totals}
 
 # %% ../../nbs/26_rl.ipynb #be65a634
 def parse_rl_args(argv: list[str] | None = None) -> RLArgs:
     d = RLArgs()
-    ap = ArgumentParser(prog="svend_train --task rl", description="Reinforcement learning on rollouts of the tool loop: K "
-                        "samples per problem, rewarded by checking the final answer, group-relative policy gradients.")
+    ap = ArgumentParser(
+        prog="svend_train --task rl",
+        description="Reinforcement learning on rollouts of the tool loop: K "
+        "samples per problem, rewarded by checking the final answer, group-relative policy gradients.",
+    )
     ap.add_argument("--task", choices=["rl"], required=True)
-    ap.add_argument("--init-from", required=True, help="the model to improve (a Svend model directory, e.g. the SFT run's final/)")
+    ap.add_argument(
+        "--init-from", required=True, help="the model to improve (a Svend model directory, e.g. the SFT run's final/)"
+    )
     ap.add_argument("--output-dir", default=d.output_dir)
     ap.add_argument("--data", action="append", default=[], help="JSON Lines of problems with reference answers (Svend, "
                     "GSM8K or MATH layout; repeatable); without it, procedural problems")
-    ap.add_argument("--exclude", action="append", default=[], help="JSON Lines whose questions never train (evaluation sets)")
-    ap.add_argument("--rl-problems", dest="problems", type=positive_int, default=d.problems, help="procedural problems in the pool")
-    ap.add_argument("--rl-group", dest="group", type=positive_int, default=d.group, help="samples per problem (K, default 8)")
+    ap.add_argument(
+        "--exclude", action="append", default=[], help="JSON Lines whose questions never train (evaluation sets)"
+    )
+    ap.add_argument(
+        "--rl-problems", dest="problems", type=positive_int, default=d.problems, help="procedural problems in the pool"
+    )
+    ap.add_argument(
+        "--rl-group", dest="group", type=positive_int, default=d.group, help="samples per problem (K, default 8)"
+    )
     ap.add_argument("--rl-problems-per-step", dest="problems_per_step", type=positive_int, default=d.problems_per_step)
     ap.add_argument("--rl-max-tokens", dest="max_new_tokens", type=positive_int, default=d.max_new_tokens,
                     help="tokens per rollout (sampled and tool results)")
@@ -403,14 +443,29 @@ def parse_rl_args(argv: list[str] | None = None) -> RLArgs:
                     "0: only samples better than their group's mean are pushed up, as in expert iteration)")
     ap.add_argument("--kl", type=float, default=d.kl, help="weight of KL to the start model (default 0: none)")
     ap.add_argument("--clip", type=float, default=d.clip, help="PPO ratio clip, used when --rl-updates > 1")
-    ap.add_argument("--rl-updates", dest="updates", type=positive_int, default=d.updates, help="optimizer updates per batch of rollouts")
+    ap.add_argument(
+        "--rl-updates",
+        dest="updates",
+        type=positive_int,
+        default=d.updates,
+        help="optimizer updates per batch of rollouts",
+    )
     ap.add_argument("--micro-batch", type=positive_int, default=d.micro_batch)
     ap.add_argument("--drop-unparsable", action="store_true", help="leave out rollouts whose tool calls do not parse "
                     "(default: they stay, with reward 0)")
-    ap.add_argument("--format-reward", type=float, default=d.format_reward, help="bonus when every tool call is well formed")
+    ap.add_argument(
+        "--format-reward", type=float, default=d.format_reward, help="bonus when every tool call is well formed"
+    )
     ap.add_argument("--verifier", help="verifier directory, for --process-reward")
-    ap.add_argument("--process-reward", type=float, default=d.process_reward, help="weight of the verifier's score in the reward")
-    ap.add_argument("--rollout-batch", type=positive_int, default=d.rollout_batch, help="rollouts decoding at once (1: one at a time)")
+    ap.add_argument(
+        "--process-reward", type=float, default=d.process_reward, help="weight of the verifier's score in the reward"
+    )
+    ap.add_argument(
+        "--rollout-batch",
+        type=positive_int,
+        default=d.rollout_batch,
+        help="rollouts decoding at once (1: one at a time)",
+    )
     ap.add_argument("--max-steps", type=positive_int)
     ap.add_argument("--minutes", type=positive_float, help="stop after this many minutes (a checkpoint is saved)")
     ap.add_argument("--save-steps", type=positive_int, default=d.save_steps)

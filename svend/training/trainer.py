@@ -12,7 +12,7 @@ from ..models.config import SvendConfig, PRESETS
 from ..models.transformer import Svend
 from ..models.pretrained import load_pretrained, is_pretrained_source
 from .lora import apply_lora, has_lora, merged_state_dict, trainable_parameters
-from ..data.tokenizer import SvendTokenizer, train_tokenizer, SPECIAL_TOKENS
+from ..data.tokenizer import SvendTokenizer, train_tokenizer, SPECIAL_TOKENS, IGNORE_INDEX
 from ..data.mix import mix_records, tokenize_records, pack, PackedLoader, MIXES
 from ..data.records import load_jsonl, check_records, SkipReport
 from ..data.cli import (UserError, ArgumentParser, cli, input_file, output_dir, positive_int, positive_float,
@@ -22,6 +22,14 @@ from .distributed import (init_distributed, shard_model, is_sharded, save_sharde
                                         load_sharded_checkpoint, full_state_dict)
 from .checkpoint import (save_checkpoint, load_checkpoint, latest_checkpoint, prune_checkpoints, step_dir,
                                        checkpoint_problem)
+import torch.nn.functional as F
+from tqdm.auto import tqdm
+from ..inference.engine import model_files
+from ..data.synthetic import generate
+from ..inference.engine import load_model
+from ..reasoning.verifier import verifier_documents
+from ..reasoning.verifier import SvendVerifier
+from torch.nn.parallel import DistributedDataParallel
 
 # %% auto #0
 __all__ = ['TrainArgs', 'load_config_file', 'check_args', 'load_records', 'record_texts', 'lr_lambda', 'make_optimizer',
@@ -92,7 +100,8 @@ def load_config_file(path: str) -> dict:
     except Exception as e:   # yaml.YAMLError, json.JSONDecodeError: keep the parser's position, drop its layout
         raise UserError(f"config file {path} does not parse: {e}") from None
     if d is None: d = {}
-    if not isinstance(d, dict): raise UserError(f"config file {path} must hold a mapping of settings, not {type(d).__name__}")
+    if not isinstance(d, dict):
+        raise UserError(f"config file {path} must hold a mapping of settings, not {type(d).__name__}")
     d = {str(k).replace("-", "_"): v for k, v in d.items()}
     if isinstance(d.get("data"), str): d["data"] = [d["data"]]
     known = {f.name: f.type for f in fields(TrainArgs)}
@@ -123,13 +132,20 @@ def check_args(args: TrainArgs) -> None:
     for k in ("lr", "weight_decay", "warmup_ratio", "grad_clip", "distill_alpha", "distill_temperature"):
         if not math.isfinite(getattr(args, k)): raise UserError(f"{k} must be a finite number, got {getattr(args, k)}")
     if not -2**63 <= args.seed < 2**63: raise UserError(f"seed must fit in 64 bits, got {args.seed}")
-    ranges = (("weight_decay", 0, math.inf), ("warmup_ratio", 0, 1), ("distill_alpha", 0, 1), ("keep_checkpoints", 0, math.inf),
-              ("grad_clip", 0, math.inf))
+    ranges = (
+        ("weight_decay", 0, math.inf),
+        ("warmup_ratio", 0, 1),
+        ("distill_alpha", 0, 1),
+        ("keep_checkpoints", 0, math.inf),
+        ("grad_clip", 0, math.inf),
+    )
     for k, lo, hi in ranges:
         if not lo <= getattr(args, k) <= hi: raise UserError(f"{k} must be in [{lo}, {hi}], got {getattr(args, k)}")
     reserved = 1 + len(SPECIAL_TOKENS) + 256 + 16
     if args.vocab_size is not None and args.vocab_size <= reserved:
-        raise UserError(f"vocab_size must be more than {reserved} (specials and bytes are reserved), got {args.vocab_size}")
+        raise UserError(
+            f"vocab_size must be more than {reserved} (specials and bytes are reserved), got {args.vocab_size}"
+        )
     inherited = [f for f in ("init_from", "teacher") if getattr(args, f)]   # (a resumed run repeats its flags: fine)
     if args.tokenizer and inherited:
         raise UserError(f"tokenizer and {inherited[0]} both set the tokenizer; give only one")
@@ -145,7 +161,8 @@ def check_args(args: TrainArgs) -> None:
             raise UserError("--step-in-backward runs in one process only (no --fsdp, no torchrun)")
     if args.fsdp and args.compile: raise UserError("--fsdp with --compile is not supported yet: drop --compile")
     if args.lora_rank < 0: raise UserError(f"--lora-rank must be >= 0, got {args.lora_rank}")
-    if args.lora_rank and args.fsdp: raise UserError("--lora-rank with --fsdp is not supported yet: LoRA in one process or DDP")
+    if args.lora_rank and args.fsdp:
+        raise UserError("--lora-rank with --fsdp is not supported yet: LoRA in one process or DDP")
     if args.fsdp and args.optimizer != "adamw":   # bitsandbytes' kernels take plain tensors, not FSDP's DTensor shards
         raise UserError(f"--fsdp with --optimizer {args.optimizer} is not supported yet: use --optimizer adamw")
     if args.fsdp and args.teacher: raise UserError("--fsdp with --teacher is not supported yet: distil in one process")
@@ -155,9 +172,9 @@ def check_args(args: TrainArgs) -> None:
     if args.resume and args.resume != "auto":
         if problem := checkpoint_problem(args.resume): raise UserError(f"cannot resume from {args.resume}: {problem}")
     for flag in ("init_from", "teacher"):
-        if flag == "init_from" and args.init_from and is_pretrained_source(args.init_from): continue   # read when loaded
+        if flag == "init_from" and args.init_from and is_pretrained_source(args.init_from):
+            continue   # read when loaded
         if getattr(args, flag):
-            from svend.inference.engine import model_files
             model_files(getattr(args, flag))
 
 # %% ../../nbs/21_trainer.ipynb #67b406d5
@@ -165,7 +182,6 @@ def load_records(args: TrainArgs, log=print) -> tuple[list[dict], SkipReport]:
     "The run's records (from --data, or generated) after the record gate, and the gate's report."
     if args.data: recs, report = load_jsonl(args.data, strict=args.strict, log=log)
     else:
-        from svend.data.synthetic import generate
         recs, _ = generate(args.samples or 1000, seed=args.seed, progress=False)
         recs, report = check_records(recs, strict=args.strict, log=log, source="generated traces")
         log(f"generated {len(recs)} procedural traces (no --data given)")
@@ -206,7 +222,8 @@ def make_optimizer(model: torch.nn.Module, args: TrainArgs) -> torch.optim.Optim
         # bitsandbytes keeps both moments in 8 bits (block-wise quantised): 2 bytes of state per parameter instead
         # of 8. The paged variant can spill states to CPU memory under GPU memory pressure (CUDA only).
         try: import bitsandbytes as bnb
-        except ImportError: raise ValueError(f"--optimizer {args.optimizer} needs bitsandbytes: pip install bitsandbytes") from None
+        except ImportError:
+            raise ValueError(f"--optimizer {args.optimizer} needs bitsandbytes: pip install bitsandbytes") from None
         cls = bnb.optim.AdamW8bit if args.optimizer == "adamw8bit" else bnb.optim.PagedAdamW8bit
         return cls(groups, lr=args.lr, betas=(0.9, 0.95))
     raise ValueError(f"unknown optimizer {args.optimizer!r}; choose adamw, adamw8bit or paged_adamw8bit")
@@ -231,15 +248,16 @@ def check_fits(cfg: SvendConfig, device: torch.device, args: TrainArgs | None = 
     need = cfg.num_params() * per
     have = available_memory_bytes(device)
     if need <= have * 0.9: return None
-    return (f"{cfg.name}: {cfg.num_params() / 1e9:.2f}B parameters need {need / 2**30:.0f} GiB for fp32 weights, gradients "
-            f"and optimizer states alone ({per:g} bytes each), but {device.type} has {have / 2**30:.0f} GiB available. "
-            f"Use a bigger GPU, a smaller --model-size, or see svend_plan for the flags that make it fit.")
+    return (
+        f"{cfg.name}: {cfg.num_params() / 1e9:.2f}B parameters need {need / 2**30:.0f} GiB for fp32 weights, gradients "
+        f"and optimizer states alone ({per:g} bytes each), but {device.type} has {have / 2**30:.0f} GiB available. "
+        f"Use a bigger GPU, a smaller --model-size, or see svend_plan for the flags that make it fit."
+    )
 
 # %% ../../nbs/21_trainer.ipynb #144d2884
 def distillation_loss(student: Svend, teacher: Svend, ids: torch.Tensor, targets: torch.Tensor, doc_ids=None,
                       alpha: float = 0.5, temperature: float = 2.0, vocab: int | None = None) -> torch.Tensor:
-    import torch.nn.functional as F
-    valid = targets != -100
+    valid = targets != IGNORE_INDEX
     hs = student.hidden(ids, doc_ids=doc_ids)[valid]
     with torch.no_grad(): ht = teacher.hidden(ids, doc_ids=doc_ids)[valid]
     v = vocab or min(student.cfg.vocab_size, teacher.cfg.vocab_size)
@@ -248,7 +266,13 @@ def distillation_loss(student: Svend, teacher: Svend, ids: torch.Tensor, targets
     hard = F.cross_entropy(s_logits, targets[valid])
     if alpha >= 1: return hard
     T = temperature
-    soft = F.kl_div(F.log_softmax(s_logits / T, -1), F.log_softmax(t_logits / T, -1), log_target=True, reduction="batchmean") * T * T
+    soft = (
+        F.kl_div(
+            F.log_softmax(s_logits / T, -1), F.log_softmax(t_logits / T, -1), log_target=True, reduction="batchmean"
+        )
+        * T
+        * T
+    )
     return alpha * hard + (1 - alpha) * soft
 
 # %% ../../nbs/21_trainer.ipynb #12a8ae70
@@ -283,7 +307,6 @@ def train(args: TrainArgs, log=print) -> dict:
     """Run (or resume) training; returns a summary. Writes checkpoints, metrics.jsonl and loss.png to output_dir.
     Under `torchrun` with several processes it trains with DDP (or FSDP2 with `fsdp`): each process takes its share
     of every global batch."""
-    from tqdm.auto import tqdm
     check_args(args)
     rank, world = init_distributed(args.fsdp)
     if rank: log = lambda *a, **k: None   # one process speaks
@@ -311,11 +334,13 @@ def train(args: TrainArgs, log=print) -> dict:
     recs, data_report = load_records(args, log)   # before any model is loaded: bad data fails fast
     init = teacher = None
     if args.init_from:
-        from svend.inference.engine import load_model
         # (model, tokenizer): a Svend model, or a pretrained checkpoint (GGUF, Llama directory, hub id, known name)
-        init = load_pretrained(args.init_from, log=log) if is_pretrained_source(args.init_from) else load_model(args.init_from)
+        init = (
+            load_pretrained(args.init_from, log=log)
+            if is_pretrained_source(args.init_from)
+            else load_model(args.init_from)
+        )
     if args.teacher:
-        from svend.inference.engine import load_model
         if task != "lm": raise UserError("--teacher distils a language model; it does not apply to --task verifier")
         if world > 1: raise ValueError("--teacher is not supported under torchrun yet: distil in one process")
         teacher, teacher_tok = load_model(args.teacher, device=device)
@@ -332,11 +357,13 @@ def train(args: TrainArgs, log=print) -> dict:
         tok = SvendTokenizer.load(out / "tokenizer.model")
     head = "score" if task == "verifier" else "lm"
     if init is not None: cfg = replace(init[0].cfg, head=head)   # the shape of the model we start from
-    else: cfg = SvendConfig.from_preset(args.model_size, vocab_size=-(-tok.vocab_size // 64) * 64, head=head)   # multiple of 64
+    else:
+        cfg = SvendConfig.from_preset(
+            args.model_size, vocab_size=-(-tok.vocab_size // 64) * 64, head=head
+        )  # multiple of 64
     seq = min(args.max_seq_len, cfg.max_seq_len)
 
     if task == "verifier":   # clean traces and corruptions with known first errors, labelled at step boundaries
-        from svend.reasoning.verifier import verifier_documents
         docs, trep = verifier_documents(tok, recs, seed=args.seed)
         log(f"verifier data: {trep['clean']} clean and {trep['corrupted']} corrupted traces ({trep['by_kind']})")
     else: docs, trep = tokenize_records(tok, recs)
@@ -350,7 +377,6 @@ def train(args: TrainArgs, log=print) -> dict:
     if args.max_steps: total_steps = min(total_steps, args.max_steps)
 
     if task == "verifier":
-        from svend.reasoning.verifier import SvendVerifier
         model = SvendVerifier(cfg)
     else: model = Svend(cfg)
     if not args.fsdp: model = model.to(device)   # (sharding moves each process's shards to its device)
@@ -361,7 +387,9 @@ def train(args: TrainArgs, log=print) -> dict:
     if args.lora_rank:   # adapters on every block's linear layers; the pretrained weights freeze
         apply_lora(model, rank=args.lora_rank, alpha=args.lora_alpha)
         trainable, total = trainable_parameters(model)
-        log(f"LoRA rank {args.lora_rank}: training {trainable / 1e6:.1f}M of {total / 1e6:.1f}M parameters (adapters and embeddings)")
+        log(
+            f"LoRA rank {args.lora_rank}: training {trainable / 1e6:.1f}M of {total / 1e6:.1f}M parameters (adapters and embeddings)"
+        )
     model.gradient_checkpointing = args.gradient_checkpointing
     if args.compile: model.compile_blocks()
     use_bf16 = args.bf16 and (device.type == "cpu" or torch.cuda.is_bf16_supported())
@@ -377,8 +405,10 @@ def train(args: TrainArgs, log=print) -> dict:
         try: state = (load_sharded_checkpoint if args.fsdp else load_checkpoint)(resume_from, model, opt, sched)
         except RuntimeError as e:
             if "size mismatch" not in str(e) and "Missing key" not in str(e) and "Unexpected key" not in str(e): raise
-            raise UserError(f"{resume_from} holds a different model than this run builds ({cfg.name}, task "
-                            f"{task}): resume with the settings it was trained with, or use a new --output-dir") from None
+            raise UserError(
+                f"{resume_from} holds a different model than this run builds ({cfg.name}, task "
+                f"{task}): resume with the settings it was trained with, or use a new --output-dir"
+            ) from None
         if state.get("global_batch", batch * world) != batch * world:
             raise UserError(f"{resume_from} was trained with a global batch of {state['global_batch']} sequences; "
                             f"this run has {batch} x {world} processes: pass --batch-size "
@@ -386,15 +416,20 @@ def train(args: TrainArgs, log=print) -> dict:
         step = state["step"]; loader.load_state_dict(state["loader"])
     net = model
     if world > 1 and not args.fsdp:
-        from torch.nn.parallel import DistributedDataParallel
         net = DistributedDataParallel(model)
     metrics = out / "metrics.jsonl"
     if metrics.exists() and rank == 0:   # drop rows the resumed run will write again
-        keep = [l for l in metrics.read_text().splitlines() if (r := _metric_row(l)) and r.get("step", math.inf) <= step]
+        keep = [
+            l for l in metrics.read_text().splitlines() if (r := _metric_row(l)) and r.get("step", math.inf) <= step
+        ]
         metrics.write_text("".join(l + "\n" for l in keep))
-    log(f"{cfg.name}{' verifier' if task == 'verifier' else ''}: {cfg.num_params() / 1e6:.1f}M parameters, vocab {cfg.vocab_size}; {len(recs)} records -> "
+    log(
+        f"{cfg.name}{' verifier' if task == 'verifier' else ''}: {cfg.num_params() / 1e6:.1f}M parameters, vocab {cfg.vocab_size}; {len(recs)} records -> "
         f"{prep['sequences']} sequences of {seq} ({prep['fill']:.0%} filled); {total_steps} optimizer steps of up to "
-        f"{args.grad_accum} micro-batches of {batch}" + (f" x {world} processes" if world > 1 else "") + f" on {device.type}")
+        f"{args.grad_accum} micro-batches of {batch}"
+        + (f" x {world} processes" if world > 1 else "")
+        + f" on {device.type}"
+    )
     wandb_run = _wandb_start(args, state, cfg, log) if rank == 0 else None
     bar = tqdm(total=total_steps, initial=step, desc="train", unit="step", disable=rank != 0)
     t_last, tokens_since, loss_sum, n_micro = time.time(), 0, 0.0, 0
@@ -411,9 +446,14 @@ def train(args: TrainArgs, log=print) -> dict:
             if world > 1:
                 # weight this process's mean by its share of the global batch's targets, so that DDP's average of
                 # gradients is the gradient of the global mean, exactly as in a single process
-                counts = torch.tensor([float((b["targets"] != -100).sum()), loss.item() * float((b["targets"] != -100).sum())])
+                counts = torch.tensor(
+                    [
+                        float((b["targets"] != IGNORE_INDEX).sum()),
+                        loss.item() * float((b["targets"] != IGNORE_INDEX).sum()),
+                    ]
+                )
                 torch.distributed.all_reduce(counts)
-                share = (b["targets"] != -100).sum() / counts[0].clamp_min(1)
+                share = (b["targets"] != IGNORE_INDEX).sum() / counts[0].clamp_min(1)
                 (loss * share * world / micro).backward()
                 loss_value = (counts[1] / counts[0].clamp_min(1)).item()
             else:
@@ -436,7 +476,8 @@ def train(args: TrainArgs, log=print) -> dict:
             _log_metrics(metrics, row)
             if wandb_run: wandb_run.log(row, step=step)
             bar.set_postfix(loss=f"{row['loss']:.3f}", lr=f"{row['lr']:.1e}", tok_s=f"{row['tokens_per_s']:.0f}")
-        if step % args.log_steps == 0 or step == total_steps: t_last, tokens_since, loss_sum, n_micro = time.time(), 0, 0.0, 0
+        if step % args.log_steps == 0 or step == total_steps:
+            t_last, tokens_since, loss_sum, n_micro = time.time(), 0, 0.0, 0
         if step % args.save_steps == 0 or step == total_steps:
             st = {"step": step, "loader": loader.state_dict(), "args": asdict(args), "total_steps": total_steps,
                   "global_batch": batch * world, "wandb_id": getattr(wandb_run, "id", state.get("wandb_id"))}
@@ -454,15 +495,23 @@ def train(args: TrainArgs, log=print) -> dict:
         weights = full_state_dict(model)
         if rank == 0: save_checkpoint(final, model, None, sched, final_state, tok, weights=weights)
     elif rank == 0 and has_lora(model):   # the final model is an ordinary one: adapters merged into their weights
-        save_checkpoint(final, model, None, sched, {**final_state, "lora_merged": True}, tok, weights=merged_state_dict(model))
+        save_checkpoint(
+            final, model, None, sched, {**final_state, "lora_merged": True}, tok, weights=merged_state_dict(model)
+        )
     elif rank == 0: save_checkpoint(final, model, opt, sched, final_state, tok)
     if rank == 0:
         plot_metrics(out)
     barrier()
     if wandb_run: wandb_run.finish()
     if (world > 1 or args.fsdp) and torch.distributed.is_initialized(): torch.distributed.destroy_process_group()
-    return {"steps": step, "final": str(final), "params": cfg.num_params(), "sequences": prep["sequences"], "world_size": world,
-            "data": data_report.as_dict()}
+    return {
+        "steps": step,
+        "final": str(final),
+        "params": cfg.num_params(),
+        "sequences": prep["sequences"],
+        "world_size": world,
+        "data": data_report.as_dict(),
+    }
 
 def _wandb_start(args: TrainArgs, state: dict, cfg: SvendConfig, log):
     "A W&B run (online with a key, offline otherwise; resumed by id), or None."
@@ -478,8 +527,11 @@ def _wandb_start(args: TrainArgs, state: dict, cfg: SvendConfig, log):
 def parse_args(argv: list[str] | None = None) -> TrainArgs:
     "`svend_train`'s flags (and --config file) as checked TrainArgs; exits with one line on bad input."
     d = TrainArgs()
-    ap = ArgumentParser(prog="svend_train", description="Train a Svend model (or resume training). Reinforcement learning on rollouts of the tool loop: "
-                        "svend_train --task rl (see svend_train --task rl --help).")
+    ap = ArgumentParser(
+        prog="svend_train",
+        description="Train a Svend model (or resume training). Reinforcement learning on rollouts of the tool loop: "
+        "svend_train --task rl (see svend_train --task rl --help).",
+    )
     ap.add_argument("--config", help="YAML or JSON file of settings (flags given here override it)")
     ap.add_argument("--model-size", choices=list(PRESETS), default=None, help=f"preset (default {d.model_size})")
     ap.add_argument("--samples", type=positive_int, help="number of training examples")
@@ -512,14 +564,27 @@ def parse_args(argv: list[str] | None = None) -> TrainArgs:
     ap.add_argument("--tokenizer", help="tokenizer.model to use instead of training one")
     ap.add_argument("--task", choices=["lm", "verifier"], help="what to train (default: lm; verifier for 3b-verifier; "
                     "rl: reinforcement learning, its own flags)")
-    ap.add_argument("--init-from", help="start from this model's weights and tokenizer: a Svend model (a verifier from its reasoner) "
-                    "or a pretrained Llama-architecture one (a .gguf file, a Hugging Face directory, a hub id, or smollm2-135m)")
-    ap.add_argument("--lora-rank", type=int, help="train LoRA adapters of this rank (and the embeddings) instead of every "
-                    "weight; the final model has them merged (default 0: full fine-tuning)")
-    ap.add_argument("--lora-alpha", type=positive_float, help="LoRA scale numerator: updates are scaled by alpha / rank (default 16)")
+    ap.add_argument(
+        "--init-from",
+        help="start from this model's weights and tokenizer: a Svend model (a verifier from its reasoner) "
+        "or a pretrained Llama-architecture one (a .gguf file, a Hugging Face directory, a hub id, or smollm2-135m)",
+    )
+    ap.add_argument(
+        "--lora-rank",
+        type=int,
+        help="train LoRA adapters of this rank (and the embeddings) instead of every "
+        "weight; the final model has them merged (default 0: full fine-tuning)",
+    )
+    ap.add_argument(
+        "--lora-alpha",
+        type=positive_float,
+        help="LoRA scale numerator: updates are scaled by alpha / rank (default 16)",
+    )
     ap.add_argument("--teacher", help="distil from this model (KL on its softened logits mixed with the hard loss)")
     ap.add_argument("--distill-alpha", type=float, help="weight of the hard loss when distilling (default 0.5)")
-    ap.add_argument("--distill-temperature", type=positive_float, help="softening temperature when distilling (default 2)")
+    ap.add_argument(
+        "--distill-temperature", type=positive_float, help="softening temperature when distilling (default 2)"
+    )
     a = vars(ap.parse_args(argv))
     a.pop("debug")
     config = a.pop("config")
