@@ -116,12 +116,14 @@ def make_data(recipe: Recipe, out: Path, log=print) -> dict:
     for r in heldin_eval: r["meta"]["phrasing"] = "held-in"
     for r in heldout_eval: r["meta"]["phrasing"] = "held-out"
     d = out / "data"
-    for name, rs in (("train", train), ("eval_heldin", heldin_eval), ("eval_heldout", heldout_eval), ("eval_handwritten", hand)):
+    for name, rs in (("train", train), ("eval_heldin", heldin_eval), ("eval_heldout", heldout_eval),
+                     ("eval_handwritten", hand)):
         write_jsonl(rs, d / f"{name}.jsonl")
     families = {k.split(":", 1)[1]: v for k, v in stats.items() if k.startswith("family:")}
     combos = len({tuple(sorted(r["meta"]["rules"].items())) for r in train})
     log(
-        f"data: {len(train)} training traces ({combos} distinct combinations of grammar rules), {len(heldin_eval)} held-in, "
+        f"data: {len(train)} training traces ({combos} distinct combinations of grammar rules), {len(heldin_eval)} "
+        f"held-in, "
         f"{len(heldout_eval)} held-out-rule and {len(hand)} hand-written evaluation problems"
     )
     return {
@@ -161,7 +163,8 @@ def train_models(recipe: Recipe, out: Path, log=print) -> dict:
     # a real step costs about a tenth more than the bare timed one (data, logging; measured 1.28 s against 1.14 s)
     steps, vsteps = steps_for(recipe.reasoner_minutes, sps * 1.1), steps_for(recipe.verifier_minutes, sps * 1.1)
     log(
-        f"this machine: {sps:.2f} s per step of {recipe.batch_size} x {recipe.seq_len} tokens -> reasoner {steps} steps, verifier {vsteps}"
+        f"this machine: {sps:.2f} s per step of {recipe.batch_size} x {recipe.seq_len} tokens -> reasoner {steps} "
+        f"steps, verifier {vsteps}"
     )
     common = dict(model_size="tiny", epochs=100, batch_size=recipe.batch_size, grad_accum=1,
                   max_seq_len=recipe.seq_len, save_steps=10**9, no_wandb=True, seed=recipe.seed, keep_checkpoints=1)
@@ -174,9 +177,10 @@ def train_models(recipe: Recipe, out: Path, log=print) -> dict:
     start = (
         dict(init_from=recipe.base) if recipe.base else dict(vocab_size=recipe.vocab_size)
     )  # fine-tune, or from scratch
-    for name, args in (("reasoner", TrainArgs(**common, data=[data], output_dir=str(out / "runs" / "reasoner"), lr=recipe.lr, max_steps=steps,
-                                                log_steps=max(1, steps // 40), **start)),
-                       ("verifier", TrainArgs(**common, output_dir=str(out / "runs" / "verifier"), lr=recipe.verifier_lr, max_steps=vsteps,
+    for name, args in (("reasoner", TrainArgs(**common, data=[data], output_dir=str(out / "runs" / "reasoner"),
+                                                lr=recipe.lr, max_steps=steps, log_steps=max(1, steps // 40), **start)),
+                       ("verifier", TrainArgs(**common, output_dir=str(out / "runs" / "verifier"),
+                                                lr=recipe.verifier_lr, max_steps=vsteps,
                                                 log_steps=max(1, vsteps // 40),
                                                 task="verifier", init_from=str(out / "runs" / "reasoner" / "final"),
                                                 data=[str(vdata)]))):
@@ -218,7 +222,8 @@ def rl_stage(recipe: Recipe, out: Path, log=print) -> dict:
                   minutes=recipe.rl_minutes, lr=recipe.rl_lr, seed=recipe.seed, no_wandb=True)
     if Path(args.output_dir).exists(): shutil.rmtree(args.output_dir)
     log(
-        f"RL: {recipe.rl_minutes:g} min of rollouts ({args.group} samples of {args.problems_per_step} problems per step)"
+        f"RL: {recipe.rl_minutes:g} min of rollouts ({args.group} samples of {args.problems_per_step} problems per "
+        f"step)"
     )
     t = time.perf_counter()
     summary = train_rl(args, log=log)
@@ -271,13 +276,15 @@ def evaluate(recipe: Recipe, out: Path, log=print) -> dict:
     res["seeds"] = seed_questions(reasoner, log)
     res["verifier"] = evaluate_verifier(reasoner.verifier, heldin[:recipe.verifier_eval], progress=True)
     log(
-        f"verifier: catches {res['verifier']['catch_rate']:.0%} of corrupted traces, {res['verifier']['false_alarm_rate']:.0%} false alarms"
+        f"verifier: catches {res['verifier']['catch_rate']:.0%} of corrupted traces, "
+        f"{res['verifier']['false_alarm_rate']:.0%} false alarms"
     )
     k = recipe.search_problems
     mix = heldin[:k // 2] + heldout[:k - k // 2]
     res["search"] = search_eval(reasoner, mix, n=recipe.search_n)
     log(
-        f"search: greedy {res['search']['greedy']['accuracy']:.0%}, majority of {recipe.search_n} {res['search']['majority']['accuracy']:.0%}"
+        f"search: greedy {res['search']['greedy']['accuracy']:.0%}, majority of {recipe.search_n} "
+        f"{res['search']['majority']['accuracy']:.0%}"
     )
     return res
 
@@ -341,7 +348,8 @@ def criteria(results: dict, recipe: Recipe) -> list[dict]:
             False,
         ),
     ]
-    if rl := results.get("runs", {}).get("rl"):   # issue 18: RL raises held-in answers by 5 points, and loses nothing held out
+    # issue 18: RL raises held-in answers by 5 points, and loses nothing held out
+    if rl := results.get("runs", {}).get("rl"):
         gain = lambda p: ph(p)["answer_accuracy"] - rl["before"][p]
         out += [
             (
@@ -369,7 +377,8 @@ def _pct(x) -> str: return f"{x:.1%}"
 
 def _rate_row(name: str, g: dict) -> str:
     return (
-        f"| {name} | {g['problems']} | {g['tool_calls']} | {_pct(g['well_formed_rate'])} | {_pct(g['executed_ok_rate'])} | "
+        f"| {name} | {g['problems']} | {g['tool_calls']} | {_pct(g['well_formed_rate'])} | "
+        f"{_pct(g['executed_ok_rate'])} | "
         f"{_pct(g['correct_call_rate'])} | {_pct(g['answer_accuracy'])} |"
     )
 
@@ -423,7 +432,8 @@ def write_report(results: dict, recipe: Recipe, out: Path) -> Path:
     ]
     for s in ev.get("seeds", []):
         L.append(
-            f"| {s['question']} | {s['route']} | {str(s['answer']).replace('|', '/').replace(chr(10), ' ')} | {'yes' if s['correct'] else '**no**'} | "
+            f"| {s['question']} | {s['route']} | {str(s['answer']).replace('|', '/').replace(chr(10), ' ')} | "
+            f"{'yes' if s['correct'] else '**no**'} | "
             f"{_calls(s['tool_calls'])} |"
         )
     held = ", ".join(f"{k} {n}" for k, n in d.get("held_out_rules", {}).items() if not k.endswith(":*"))
@@ -432,13 +442,16 @@ def write_report(results: dict, recipe: Recipe, out: Path) -> Path:
         "## Model and data",
         "",
         (
-            f"- reasoner: fine-tuned from `{recipe.base}` ({results['params'] / 1e6:.1f}M parameters, its tokenizer with Svend's "
+            f"- reasoner: fine-tuned from `{recipe.base}` ({results['params'] / 1e6:.1f}M parameters, its tokenizer "
+            f"with Svend's "
             f"special tokens added), sequences of {recipe.seq_len}"
             if recipe.base
-            else f"- reasoner: `tiny` preset, {results['params'] / 1e6:.1f}M parameters, vocabulary {recipe.vocab_size}, sequences of {recipe.seq_len}"
+            else f"- reasoner: `tiny` preset, {results['params'] / 1e6:.1f}M parameters, vocabulary "
+            f"{recipe.vocab_size}, sequences of {recipe.seq_len}"
         ),
         f"- data: {d['train']} verified procedural traces for training, written by the question grammar "
-        f"({d.get('rule_combinations', 0)} distinct combinations of grammar rules); evaluation: {d['heldin_eval']} held-in, "
+        f"({d.get('rule_combinations', 0)} distinct combinations of grammar rules); evaluation: {d['heldin_eval']} "
+        f"held-in, "
         f"{d['heldout_eval']} held-out-rule and {d.get('handwritten_eval', 0)} hand-written problems",
         f"- held-out rules in the evaluation (never in training data): {held}",
         "- families: " + ", ".join(f"{k} {n}" for k, n in sorted(d["families"].items())),
@@ -450,7 +463,8 @@ def write_report(results: dict, recipe: Recipe, out: Path) -> Path:
     ]
     for name, x in (("reasoner", r), ("verifier", vr)):
         L.append(
-            f"| {name} | {x['steps']} | {x['seconds'] / 60:.1f} | {x['tokens_per_s']:,.0f} | {x['first_loss']:.3f} → {x['final_loss']:.3f} |"
+            f"| {name} | {x['steps']} | {x['seconds'] / 60:.1f} | {x['tokens_per_s']:,.0f} | {x['first_loss']:.3f} → "
+            f"{x['final_loss']:.3f} |"
         )
     head = [
         "| problems | n | tool calls | well formed | executed | correct result | answers |",
@@ -483,7 +497,8 @@ def write_report(results: dict, recipe: Recipe, out: Path) -> Path:
     ]
     for m in ("greedy", "best_of_n", "majority"):
         L.append(
-            f"| {m} | {_pct(se[m]['accuracy'])} | {se[m]['tokens_per_problem']:.0f} | {se[m]['seconds_per_problem']:.2f} |"
+            f"| {m} | {_pct(se[m]['accuracy'])} | {se[m]['tokens_per_problem']:.0f} | "
+            f"{se[m]['seconds_per_problem']:.2f} |"
         )
     if rl := results["runs"].get("rl"):
         ph = lambda p: tu["by_phrasing"].get(p, {}).get("answer_accuracy", 0.0)
@@ -491,7 +506,8 @@ def write_report(results: dict, recipe: Recipe, out: Path) -> Path:
             "",
             "## Reinforcement learning",
             "",
-            f"{rl['steps']} steps in {rl['seconds'] / 60:.1f} min from the SFT reasoner: {rl['skipped_groups']} of {rl['groups']} "
+            f"{rl['steps']} steps in {rl['seconds'] / 60:.1f} min from the SFT reasoner: {rl['skipped_groups']} of "
+            f"{rl['groups']} "
             f"groups skipped (all samples right or all wrong); mean reward {rl['first_reward']:.2f} at the first step, "
             f"{rl['last_reward']:.2f} at the last. Greedy answers on the same problems:",
             "",
@@ -510,7 +526,8 @@ def write_report(results: dict, recipe: Recipe, out: Path) -> Path:
             "",
             "The same evaluation sets, from other quickstart runs (their `report.json`):",
             "",
-            "| run | reasoner | train minutes | steps | held-in answers | held-out rules | hand-written | seeds | whole run |",
+            "| run | reasoner | train minutes | steps | held-in answers | held-out rules | hand-written | seeds | "
+            "whole run |",
             "|---|---|---|---|---|---|---|---|---|",
         ]
         for row in [_compare_row("this run", results)] + results["compare"]:
@@ -552,7 +569,8 @@ def quickstart(out_dir=None, fast: bool = False, recipe: Recipe | None = None, l
         "runs": runs,
         "eval": ev,
         "params": SvendConfig.load(out / "reasoner").num_params(),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {torch.get_num_threads()} torch threads, torch {torch.__version__}",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {torch.get_num_threads()} torch threads, torch "
+        f"{torch.__version__}",
         "finished": time.strftime("%Y-%m-%d %H:%M"),
         "minutes": (time.perf_counter() - t0) / 60,
     }
@@ -560,17 +578,20 @@ def quickstart(out_dir=None, fast: bool = False, recipe: Recipe | None = None, l
     results["compare"] = compare_rows(p for p in compare if Path(p).resolve() != (out / "report.json").resolve())
     report = write_report(results, recipe, out)
     log(
-        f"done in {results['minutes']:.1f} min. Report: {report}\nModel: {out / 'reasoner'} (verifier {out / 'verifier'}); "
+        f"done in {results['minutes']:.1f} min. Report: {report}\nModel: {out / 'reasoner'} (verifier "
+        f"{out / 'verifier'}); "
         f"`svend_serve` and `svend_app` use it by default."
     )
     return results
 
 def ensure_default_model(log=print, recipe: Recipe | None = None) -> Path:
-    "The quickstart directory with a trained reasoner in it: trains one first (about 20 minutes on a CPU) if there is none."
+    """The quickstart directory with a trained reasoner in it: trains one first (about 20 minutes on a CPU) if there is
+    none."""
     root = svend_home() / "quickstart"
     if not (root / "reasoner" / "model.safetensors").exists():
         log(
-            f"No default model in {root}: training the quickstart reasoner and verifier first (about 20 minutes on 2 CPU cores). "
+            f"No default model in {root}: training the quickstart reasoner and verifier first (about 20 minutes on 2 "
+            f"CPU cores). "
             "Pass --model-path to use another model."
         )
         quickstart(root, recipe=recipe, log=log)

@@ -7,7 +7,7 @@
   inference, reasoning, training, evaluation, quickstart, serving; shared/DESIGN.md section 1), and
   every import at the top of its module, except the third-party packages in LAZY: optional ones
   (Svend runs without them) and required ones that are slow to import (see SLOW).
-* lines: no line of svend/ longer than 120 characters.
+* lines: no line of svend/ longer than 120 characters (but those nbdev generates: module docstring, __all__).
 * cells: in every notebook, each exported cell is followed (markdown aside) by a cell that shows or
   tests it, not by another exported cell.
 * ignore_index: svend/ spells the label that losses skip IGNORE_INDEX, never -100.
@@ -98,9 +98,24 @@ def check_imports() -> list[str]:
     return bad
 
 
+def _generated(lines: list[str]) -> set[int]:
+    "Line numbers nbdev writes itself: the module docstring (the notebook's summary) and the `__all__` list."
+    gen, in_all = {1}, False
+    for i, l in enumerate(lines, 1):
+        if l.startswith("__all__ = ["): in_all = True
+        if in_all: gen.add(i)
+        if in_all and l.rstrip().endswith("]"): in_all = False
+    return gen
+
+
 def check_lines() -> list[str]:
-    return [f"line over {MAX_LINE} characters: {p.relative_to(ROOT)}:{i} ({len(l)})"
-            for p in sorted(modules().values()) for i, l in enumerate(p.read_text().splitlines(), 1) if len(l) > MAX_LINE]
+    out = []
+    for p in sorted(modules().values()):
+        ls = p.read_text().splitlines()
+        gen = _generated(ls)
+        out += [f"line over {MAX_LINE} characters: {p.relative_to(ROOT)}:{i} ({len(l)})"
+                for i, l in enumerate(ls, 1) if len(l) > MAX_LINE and i not in gen]
+    return out
 
 
 def _directives(src: str) -> set[str]:

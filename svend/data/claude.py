@@ -128,7 +128,8 @@ class Budget:
 # %% ../../nbs/14_claude.ipynb #46e0cd15
 class FatalAPIError(RuntimeError): pass
 
-def call_with_retries(client, request: dict, max_retries: int = 6, base_delay: float = 1.0, stats: Counter | None = None):
+def call_with_retries(client, request: dict, max_retries: int = 6, base_delay: float = 1.0,
+                      stats: Counter | None = None):
     "client.messages.create(**request), retrying transient failures; FatalAPIError for the rest."
     import anthropic
     for attempt in range(max_retries + 1):

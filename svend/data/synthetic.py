@@ -63,7 +63,8 @@ def trusted_call(name: str, args: dict, timeout: float | None = 20.0) -> str:
 
 # %% ../../nbs/11_synthetic.ipynb #1ab91828
 class Trace:
-    "Builder for one trace: question (composed by the grammar, or a wrapped template), steps with real tool results, answer."
+    """Builder for one trace: question (composed by the grammar, or a wrapped template), steps with real tool results,
+    answer."""
     def __init__(self, rng: random.Random, family: str, kind: str, phrase: Phrase | None = None):
         self.rng, self.family, self.kind = rng, family, kind
         self.phrase = phrase or Phrase(rng, "any")
@@ -561,7 +562,8 @@ def gen_word_problem(rng: random.Random, p: Phrase | None = None) -> dict:
         )
         t.q(
             "{a} has {x} {items}, gives {y} to {b}, then buys {c} packs of {d}. How many {items} does {a} have now?",
-            "{a} starts with {x} {items}. After giving {b} {y} and buying {c} packs with {d} in each, how many are there?",
+            "{a} starts with {x} {items}. After giving {b} {y} and buying {c} packs with {d} in each, how many are "
+            "there?",
             "Starting from {x} {items}, {a} loses {y} and gains {c} packs of {d}. What is the new count?",
             a=n1,
             b=n2,
@@ -744,7 +746,10 @@ def gen_number_theory(rng: random.Random, p: Phrase) -> dict:
             "I will check whether {n} has a divisor.",
             n=n,
         )
-        code = f"from sympy import isprime\nn = {n}\nprint(f\"Yes, {{n}} is prime.\" if isprime(n) else f\"No, {{n}} is not prime.\")"
+        code = (
+            f"from sympy import isprime\nn = {n}\nprint(f\"Yes, {{n}} is prime.\" if isprime(n) else f\"No, {{n}} "
+            f"is not prime.\")"
+        )
         r = t.tool(("Test it in Python.", "Let me check with SymPy's isprime."), "execute_python", {"code": code})
         return t.record(r.strip())
     if kind == "modpow":
@@ -948,7 +953,10 @@ def gen_code(rng: random.Random, p: Phrase | None = None) -> dict:
             "What is F({n}), the {n}th Fibonacci number (F(0)=0, F(1)=1)?",
             n=n,
         )
-        code = f"def fib(n):\n    a, b = 0, 1\n    for _ in range(n):\n        a, b = b, a + b\n    return a\n\nassert [fib(i) for i in range(7)] == [0, 1, 1, 2, 3, 5, 8]\nfib({n})"
+        code = (
+            f"def fib(n):\n    a, b = 0, 1\n    for _ in range(n):\n        a, b = b, a + b\n    return "
+            f"a\n\nassert [fib(i) for i in range(7)] == [0, 1, 1, 2, 3, 5, 8]\nfib({n})"
+        )
     elif kind == "reverse":
         w = word(rng) + rng.choice(["", "s", "ing", "er"])
         t.q(
@@ -966,7 +974,10 @@ def gen_code(rng: random.Random, p: Phrase | None = None) -> dict:
             "Write code to count vowels in '{s}'.",
             s=s,
         )
-        code = f"def count_vowels(s):\n    return sum(ch in 'aeiou' for ch in s.lower())\n\nassert count_vowels('Aeb') == 2\ncount_vowels('{s}')"
+        code = (
+            f"def count_vowels(s):\n    return sum(ch in 'aeiou' for ch in s.lower())\n\nassert "
+            f"count_vowels('Aeb') == 2\ncount_vowels('{s}')"
+        )
     elif kind == "evensum":
         n = rng.randint(10, 1000)
         t.q(
@@ -984,7 +995,10 @@ def gen_code(rng: random.Random, p: Phrase | None = None) -> dict:
             "Does '{w}' read the same backwards?",
             w=w,
         )
-        code = f"def is_palindrome(s):\n    return s == s[::-1]\n\nassert is_palindrome('aba') and not is_palindrome('ab')\nis_palindrome('{w}')"
+        code = (
+            f"def is_palindrome(s):\n    return s == s[::-1]\n\nassert is_palindrome('aba') and not "
+            f"is_palindrome('ab')\nis_palindrome('{w}')"
+        )
     t.say(
         "I will write the function, test it on a small case, then apply it.",
         "A short function with a quick assertion as a check.",

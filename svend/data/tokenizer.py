@@ -12,8 +12,8 @@ from ..tools.registry import ARG_ALIASES
 from tokenizers import Tokenizer, AddedToken
 
 # %% auto #0
-__all__ = ['SPECIAL_TOKENS', 'TOKENIZER_FILE', 'IGNORE_INDEX', 'HF_TOKENIZER_FILE', 'train_tokenizer', 'SvendTokenizer',
-           'sample_corpus', 'tokenizer_file_in', 'tokenizer_save', 'tokenizer_load', 'normalize_record',
+__all__ = ['SPECIAL_TOKENS', 'TOKENIZER_FILE', 'IGNORE_INDEX', 'HF_TOKENIZER_FILE', 'train_tokenizer', 'sample_corpus',
+           'SvendTokenizer', 'tokenizer_file_in', 'tokenizer_save', 'tokenizer_load', 'normalize_record',
            'render_messages', 'render', 'training_targets', 'parse']
 
 # %% ../../nbs/10_tokenizer.ipynb #2fd8fccd
@@ -38,7 +38,8 @@ def _training_pieces(texts: Iterable[str], max_chars: int) -> Iterable[str]:
         if text: yield text
 
 def train_tokenizer(texts: Iterable[str], vocab_size: int = 32000, max_sentences: int = 2_000_000,
-                    max_chars: int = 4096, character_coverage: float = 0.9995, num_threads: int = 2) -> "SvendTokenizer":
+                    max_chars: int = 4096, character_coverage: float = 0.9995,
+                    num_threads: int = 2) -> "SvendTokenizer":
     "Train a SentencePiece BPE tokenizer with Svend's special tokens on `texts`."
     n_fixed = 1 + len(SPECIAL_TOKENS) + 256   # <unk>, specials, byte pieces
     if vocab_size <= n_fixed + 16:
@@ -58,6 +59,20 @@ def train_tokenizer(texts: Iterable[str], vocab_size: int = 32000, max_sentences
     except RuntimeError as e:
         raise ValueError(f"SentencePiece training failed: {e}") from None
     return SvendTokenizer(model.getvalue())
+
+# %% ../../nbs/10_tokenizer.ipynb #d8dbf283
+def sample_corpus(n: int = 400, seed: int = 0) -> list[str]:
+    "A small mixed corpus (maths, code, prose) for examples and tests."
+    rng = random.Random(seed)
+    names = ["Ava", "Ben", "Chen", "Dana", "Emeka", "Farah"]
+    out = []
+    for _ in range(n):
+        a, b, k = rng.randint(2, 999), rng.randint(2, 99), rng.randint(2, 9)
+        out += [f"{rng.choice(names)} buys {a} apples and gives away {b}. How many are left? {a} - {b} = {a - b}.",
+                f"The derivative of x**{k} + {b}*x is {k}*x**{k - 1} + {b}.",
+                f"def f(x):\n    return x ** {k} + {b}\n\nprint(f({a}))",
+                f"Solve {k}*x + {b} = {a}: x = ({a} - {b}) / {k}."]
+    return out
 
 # %% ../../nbs/10_tokenizer.ipynb #4c45a289
 _META = "\u2581"   # SentencePiece's whitespace marker
@@ -184,20 +199,6 @@ class SvendTokenizer:
         if skip_special: ids = [i for i in ids if i not in self.special_ids]
         return b"".join(self._bytes[i] for i in ids).decode("utf-8", errors="replace")
 
-# %% ../../nbs/10_tokenizer.ipynb #d8dbf283
-def sample_corpus(n: int = 400, seed: int = 0) -> list[str]:
-    "A small mixed corpus (maths, code, prose) for examples and tests."
-    rng = random.Random(seed)
-    names = ["Ava", "Ben", "Chen", "Dana", "Emeka", "Farah"]
-    out = []
-    for _ in range(n):
-        a, b, k = rng.randint(2, 999), rng.randint(2, 99), rng.randint(2, 9)
-        out += [f"{rng.choice(names)} buys {a} apples and gives away {b}. How many are left? {a} - {b} = {a - b}.",
-                f"The derivative of x**{k} + {b}*x is {k}*x**{k - 1} + {b}.",
-                f"def f(x):\n    return x ** {k} + {b}\n\nprint(f({a}))",
-                f"Solve {k}*x + {b} = {a}: x = ({a} - {b}) / {k}."]
-    return out
-
 # %% ../../nbs/10_tokenizer.ipynb #6fbeb84b
 HF_TOKENIZER_FILE = "tokenizer.json"   # a pretrained model's tokenizer, with Svend's specials added
 
@@ -296,12 +297,15 @@ def _render_trace_turn(b: _Builder, rec: dict):
             b.special("<|tool_args|>", True); b.text(json.dumps(call["args"], ensure_ascii=False), True)
             b.special("<|/tool_call|>", True)
             if "tool_result" in step:   # written by the engine, not the model: masked out
-                b.special("<|tool_result|>", False); b.text(step["tool_result"], False); b.special("<|/tool_result|>", False)
+                b.special("<|tool_result|>", False)
+                b.text(step["tool_result"], False)
+                b.special("<|/tool_result|>", False)
             b.text(step.get("after_result", ""), True)
         b.text("\n", True)
     b.special("<|answer|>", True); b.text(rec["answer"], True)
 
-def render_messages(self: SvendTokenizer, messages: list[dict], add_generation_prompt: bool = False) -> tuple[list[int], list[int]]:
+def render_messages(self: SvendTokenizer, messages: list[dict],
+                    add_generation_prompt: bool = False) -> tuple[list[int], list[int]]:
     """Token ids and loss mask of a conversation: messages `{"role": "system"|"user"|"assistant", "content": ...}`,
     where an assistant's content is text or a trace record. With `add_generation_prompt`, end with `<|assistant|>`
     (the prompt for the model's next turn) instead of `<|eos|>`."""
@@ -331,7 +335,10 @@ def render(self: SvendTokenizer, record: dict, add_generation_prompt: bool = Fal
         b = _Builder(self)
         b.special("<|bos|>", False); b.text(rec["question"], False)
         if add_generation_prompt: return b.ids, b.mask
-        b.special("<|assistant|>", True); _render_trace_turn(b, rec); b.special("<|end|>", True); b.special("<|eos|>", False)
+        b.special("<|assistant|>", True)
+        _render_trace_turn(b, rec)
+        b.special("<|end|>", True)
+        b.special("<|eos|>", False)
         return b.ids, b.mask
     messages = ([{"role": "system", "content": rec["system"]}] if "system" in rec else []) + \
                [{"role": "user", "content": rec["question"]}]
@@ -393,7 +400,8 @@ def parse(self: SvendTokenizer, x) -> dict:
         elif s == "<|tool_call|>":
             if step is None: step = {"step": len(out["reasoning"]) + 1, "content": ""}; out["reasoning"].append(step)
             step["tool_call"], step["_args"], field = {"name": "", "args": None}, "", None
-        # a call is open from <|tool_call|> to <|/tool_call|> ("_args" collects its arguments); markers outside one are ignored
+        # a call is open from <|tool_call|> to <|/tool_call|> ("_args" collects its arguments); markers outside one are
+        # ignored
         elif s == "<|tool_name|>" and step is not None and "_args" in step: field = "name"
         elif s == "<|tool_args|>" and step is not None and "_args" in step: field = "args"
         elif s == "<|/tool_call|>" and step is not None and "_args" in step:

@@ -112,7 +112,8 @@ def pass_at_k(n: int, c: int, k: int) -> float:
     if n - c < k: return 1.0
     return 1.0 - math.prod(1.0 - k / i for i in range(n - c + 1, n + 1))
 
-def run_humaneval(completions: dict[str, list[str]], problems: list[dict], registry=None, ks=(1, 10), progress: bool = True) -> dict:
+def run_humaneval(completions: dict[str, list[str]], problems: list[dict], registry=None, ks=(1, 10),
+                  progress: bool = True) -> dict:
     "Score `completions` (task_id -> samples) by running each with its tests in the sandbox."
     registry = registry or default_registry()
     by_id, per_task = {p["task_id"]: p for p in problems}, {}
@@ -126,7 +127,8 @@ def run_humaneval(completions: dict[str, list[str]], problems: list[dict], regis
         if k <= n: out[f"pass@{k}"] = statistics.mean(pass_at_k(len(v), sum(v), k) for v in per_task.values())
     return out
 
-def humaneval_completions(engine, problems: list[dict], samples: int = 1, max_tokens: int = 256, progress: bool = True) -> dict:
+def humaneval_completions(engine, problems: list[dict], samples: int = 1, max_tokens: int = 256,
+                          progress: bool = True) -> dict:
     "Completions from a model: raw continuation of each prompt (greedy for one sample, else temperature 0.8)."
     out = {}
     for p in tqdm(problems, desc="humaneval samples", disable=not progress):
@@ -254,19 +256,22 @@ def evaluate_model(model, benchmarks=BENCHMARKS, verifier=None, limit: int | Non
             ],
         }
         log(
-            f"humaneval: pass@1 {res['humaneval']['pass@1']:.1%} (harness: canonical {res['humaneval']['harness']['canonical']:.0%})"
+            f"humaneval: pass@1 {res['humaneval']['pass@1']:.1%} (harness: canonical "
+            f"{res['humaneval']['harness']['canonical']:.0%})"
         )
     if "tools" in benchmarks or "verifier" in benchmarks:
         if "tools" in benchmarks:
             res["tools"] = tool_use_eval(reasoner, recs)
             log(
-                f"tools: {res['tools']['correct_call_rate']:.1%} of calls correct, answers {res['tools']['answer_accuracy']:.1%}"
+                f"tools: {res['tools']['correct_call_rate']:.1%} of calls correct, answers "
+                f"{res['tools']['answer_accuracy']:.1%}"
             )
             res["latency"] = res["tools"]["latency"]   # timed per question in the tool-use run
         if "verifier" in benchmarks:
             res["verifier"] = evaluate_verifier(reasoner.verifier, recs, progress=True)
             log(
-                f"verifier: catch {res['verifier']['catch_rate']:.1%}, false alarms {res['verifier']['false_alarm_rate']:.1%}"
+                f"verifier: catch {res['verifier']['catch_rate']:.1%}, false alarms "
+                f"{res['verifier']['false_alarm_rate']:.1%}"
             )
     preset = reasoner.engine.model.cfg.name
     fits = {"7b preset": plan_serving("7b", "a100-40gb", batch=1)["fits"]}

@@ -203,7 +203,10 @@ def _loop(self: Batcher):
             contiguous = slots == list(range(slots[0], slots[0] + len(slots)))
             cache = RaggedCache(self.pool, slice(slots[0], slots[0] + len(slots)) if contiguous else slots)
             self._run([r[1] for r in singles], cache, torch.tensor([r[2] for r in singles]))
-            st = self.stats; st["steps"] += 1; st["rows"] += len(singles); st["max_rows"] = max(st["max_rows"], len(singles))
+            st = self.stats
+            st["steps"] += 1
+            st["rows"] += len(singles)
+            st["max_rows"] = max(st["max_rows"], len(singles))
         jobs = rows = singles = d = (
             None  # drop this pass's decoders now: a finished one frees its slot at once, not next pass
         )

@@ -209,7 +209,7 @@ def import_llama(path, dtype: torch.dtype = torch.float32, device=None) -> Svend
     model.rotary = Rotary(cfg)   # its buffer is derived from cfg, not loaded: build it off the meta device
     return model.to(device=device, dtype=dtype).eval()
 
-# %% ../../nbs/02_hf.ipynb #33985ecf
+# %% ../../nbs/02_hf.ipynb #ab62b78e
 _DTYPE_BYTES = {"F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2, "I8": 1, "U8": 1, "BOOL": 1,
                 "F8_E4M3": 1, "F8_E5M2": 1, "U16": 2, "U32": 4, "U64": 8}
 MANIFEST = "checkpoint.json"   # written last by save_checkpoint: {"files": {name: size}, ...}
@@ -264,7 +264,6 @@ def manifest_problem(d, names: Iterable[str] | None = None) -> str | None:
             return f"{f} has {f.stat().st_size:,} bytes but the checkpoint manifest says {size:,}; {_RECOPY}"
     return None
 
-# %% ../../nbs/02_hf.ipynb #ab62b78e
 _LLAMA_SIZES = ("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size",
                 "max_position_embeddings")
 
@@ -290,7 +289,8 @@ def model_dir_problem(d) -> str | None:
     "Why directory `d` (Svend checkpoint or Llama format) cannot be loaded, or None. Reads headers, not weights."
     d = Path(d)
     if not d.is_dir(): return f"{d} is not a directory"
-    if p := manifest_problem(d, {"model.safetensors", "svend_config.json", "config.json", "tokenizer.model", "tokenizer.json"}):
+    if p := manifest_problem(d, {"model.safetensors", "svend_config.json", "config.json", "tokenizer.model",
+                                 "tokenizer.json"}):
         return p
     if p := _config_problem(d): return p
     single, index = d / "model.safetensors", d / "model.safetensors.index.json"

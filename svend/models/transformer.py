@@ -111,7 +111,8 @@ class Attention(nn.Module):
         self.wqkv = nn.Linear(cfg.dim, (cfg.n_heads + 2 * cfg.n_kv_heads) * cfg.head_dim, bias=False)
         self.wo = nn.Linear(cfg.n_heads * cfg.head_dim, cfg.dim, bias=False)
 
-    def forward(self, x: Tensor, cos: Tensor, sin: Tensor, cache: KVCache | None = None, mask: Tensor | None = None) -> Tensor:
+    def forward(self, x: Tensor, cos: Tensor, sin: Tensor, cache: KVCache | None = None,
+                mask: Tensor | None = None) -> Tensor:
         B, T, _ = x.shape
         qkv = self.wqkv(x).view(B, T, self.n_heads + 2 * self.n_kv_heads, self.head_dim).transpose(1, 2)
         qk, v = qkv.split([self.n_heads + self.n_kv_heads, self.n_kv_heads], dim=1)   # (B, heads, T, head_dim)
@@ -141,7 +142,8 @@ class Block(nn.Module):
         self.attn_norm, self.attn = RMSNorm(cfg.dim, cfg.norm_eps), Attention(cfg, layer)
         self.ffn_norm, self.ffn = RMSNorm(cfg.dim, cfg.norm_eps), FeedForward(cfg)
 
-    def forward(self, x: Tensor, cos: Tensor, sin: Tensor, cache: KVCache | None = None, mask: Tensor | None = None) -> Tensor:
+    def forward(self, x: Tensor, cos: Tensor, sin: Tensor, cache: KVCache | None = None,
+                mask: Tensor | None = None) -> Tensor:
         x = x + self.attn(self.attn_norm(x), cos, sin, cache, mask)
         return x + self.ffn(self.ffn_norm(x))
 
@@ -209,7 +211,8 @@ class Svend(nn.Module):
             else: nn.init.normal_(p, 0.0, std)
 
     def hidden(self, ids: Tensor, cache: KVCache | None = None, doc_ids: Tensor | None = None) -> Tensor:
-        """Final (normalised) hidden states (batch, seq, dim): what the output head, or a verifier's scoring head, reads.
+        """Final (normalised) hidden states (batch, seq, dim): what the output head, or a verifier's scoring head,
+        reads.
         `doc_ids` (batch, seq) marks packed documents: attention stays within each document."""
         T = ids.shape[1]
         start = getattr(cache, "pos", 0)   # a ragged (batching) cache checks its rows' lengths itself

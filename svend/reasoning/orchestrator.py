@@ -278,7 +278,8 @@ def _result(self: Reasoner, question, out, records, finish, spans, usage, timing
 Reasoner.stream, Reasoner._result = stream, _result
 
 # %% ../../nbs/41_orchestrator.ipynb #6378efa6
-def run(self: Reasoner, question: str, allow_tools: bool = True, verify: bool = True, search: SearchMode | str | None = None,
+def run(self: Reasoner, question: str, allow_tools: bool = True, verify: bool = True,
+        search: SearchMode | str | None = None,
         n: int = 4, threshold: float = 0.5, **kw) -> Iterator[Event]:
     """Answer `question`, as events: those of `stream`, then `verification` (with a verifier and `verify`), then
     `search` if the verifier's doubt starts one, then `done` with the final result. `search`: none (one sample),
@@ -307,7 +308,8 @@ def run(self: Reasoner, question: str, allow_tools: bool = True, verify: bool = 
             result.search["tokens"] += first.usage["total_tokens"]   # the first sample was part of the cost
     yield Event(EventType.DONE, result=result)
 
-def reason(self: Reasoner, question: str, allow_tools: bool = True, verify: bool = True, search: SearchMode | str | None = None,
+def reason(self: Reasoner, question: str, allow_tools: bool = True, verify: bool = True,
+           search: SearchMode | str | None = None,
            n: int = 4, threshold: float = 0.5, **kw) -> ReasoningResult:
     "The final result of `run` (same arguments)."
     for ev in self.run(question, allow_tools, verify, search, n, threshold, **kw): pass

@@ -65,7 +65,8 @@ def run_search(reasoner: Reasoner, question: str, method: SearchMode | str = Sea
                allow_tools: bool = True, width: int | None = None, expand: int = 2, max_depth: int = 12,
                **kw) -> ReasoningResult:
     """Search with `method` (best_of_n, majority or beam) using `n` candidates (beam: `width` prefixes kept,
-    default n // 2, each expanded `expand` ways per step). Returns the chosen trace, with `search` describing the run."""
+    default n // 2, each expanded `expand` ways per step). Returns the chosen trace, with `search` describing the
+    run."""
     method = SearchMode.parse(method)
     if not method.always: raise ValueError(f"run_search runs best_of_n, majority or beam; got {method}")
     if n < 1: raise ValueError(f"n must be at least 1, got {n}")
@@ -114,7 +115,8 @@ def run_search(reasoner: Reasoner, question: str, method: SearchMode | str = Sea
             grown = []
             for ids, calls, dec, _ in beams:
                 for _ in range(expand):
-                    for ev in reasoner.stream(question, allow_tools=allow_tools, sampling=s, decoder=dec.fork(), generator=g,
+                    for ev in reasoner.stream(question, allow_tools=allow_tools, sampling=s, decoder=dec.fork(),
+                    generator=g,
                                               prefix=ids, prior_calls=calls, until_step=True): pass
                     r = ev.result; expanded += 1
                     tokens += r.usage["completion_tokens"] + r.usage["tool_tokens"]

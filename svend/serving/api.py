@@ -249,7 +249,8 @@ def _args_text(rec: ToolCallRecord) -> str:
     return json.dumps(rec.args, ensure_ascii=False) if rec.args is not None else "{}"
 
 def _reasoning(text: str) -> dict:
-    "Reasoning text under both names: `reasoning` (vLLM's current field) and `reasoning_content` (what clients still read)."
+    """Reasoning text under both names: `reasoning` (vLLM's current field) and `reasoning_content` (what clients still
+    read)."""
     return {"reasoning": text, "reasoning_content": text}
 
 class ChatDelta:
@@ -658,7 +659,8 @@ def _chat_route(app: FastAPI):
         deltas = [ChatDelta(client_tools) for _ in jobs]
         usage = {"prompt_tokens": len(ids) * req.n, "completion_tokens": 0, "tool_tokens": 0}
         def finish(res) -> str:
-            usage["completion_tokens"] += res.usage["completion_tokens"]; usage["tool_tokens"] += res.usage["tool_tokens"]
+            usage["completion_tokens"] += res.usage["completion_tokens"]
+            usage["tool_tokens"] += res.usage["tool_tokens"]
             return {"tool_limit": "stop"}.get(res.finish_reason, res.finish_reason)
         def chunk(i, delta, reason=None):
             return _sse({"id": rid, "object": "chat.completion.chunk", "created": created, "model": backend.model_id,

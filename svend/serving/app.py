@@ -166,7 +166,8 @@ BUSY = "⏳ Svend is busy answering other questions right now. Please try again 
 
 def build_app(source: ReasonSource, max_busy: int = 2, max_queue: int = 16):
     """The page, with its queue set: at most `max_busy` questions run at once; a question beyond that is told
-    at once that Svend is busy (its text stays in the box), and at most `max_queue` more requests wait in Gradio's queue."""
+    at once that Svend is busy (its text stays in the box), and at most `max_queue` more requests wait in Gradio's
+    queue."""
     import gradio as gr, threading
     busy = threading.BoundedSemaphore(max_busy)
     def respond(question, history, allow_tools, verify, search, width, temperature, max_tokens):
@@ -189,7 +190,8 @@ def build_app(source: ReasonSource, max_busy: int = 2, max_queue: int = 16):
 
     with gr.Blocks(title="Svend") as demo:
         gr.Markdown(
-            f"## Svend: reasoning with tools\nModel: **{source.label}**. Watch each step, tool call and check as it happens."
+            f"## Svend: reasoning with tools\nModel: **{source.label}**. Watch each step, tool call and check as it "
+            f"happens."
         )
         chat = gr.Chatbot(label="Svend", height=560, elem_id="chat", group_consecutive_messages=False)
         with gr.Row():

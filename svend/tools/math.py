@@ -12,7 +12,7 @@ from sympy.parsing.sympy_parser import (parse_expr, standard_transformations, im
 # %% auto #0
 __all__ = ['OPERATIONS', 'human_math', 'parse', 'symbolic_math', 'warm_up']
 
-# %% ../../nbs/31_math.ipynb #0f98c399
+# %% ../../nbs/31_math.ipynb #100cab5e
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾", "0123456789-+()")
 _UNICODE = {"−": "-", "–": "-", "×": "*", "·": "*", "⋅": "*", "∙": "*", "÷": "/", "π": "pi", "∞": "oo", "√": "sqrt",
             "²": "**2", "³": "**3"}   # ² and ³ also stand alone; longer superscript runs are handled below
@@ -57,7 +57,6 @@ def human_math(text: str) -> str:
     s = re.sub(r"(?<![A-Za-z_])e\s*(\^|\*\*)", "E**", s)              # e^x is the exponential, not a symbol e
     return s
 
-# %% ../../nbs/31_math.ipynb #100cab5e
 _TRANSFORMS = standard_transformations + (implicit_multiplication_application, convert_xor)
 OPERATIONS = ("simplify", "expand", "factor", "diff", "integrate", "solve", "limit", "series", "evaluate", "equal")
 

@@ -69,7 +69,10 @@ def check_args(schema: dict, args: dict) -> str | None:
         p = props[k]
         types = p.get("type") or [t["type"] for t in p.get("anyOf", []) if "type" in t]
         if types and not _type_ok(v, types):
-            return f"argument {k!r} must be {types if isinstance(types, str) else ' or '.join(types)}, got {type(v).__name__}"
+            return (
+                f"argument {k!r} must be {types if isinstance(types, str) else ' or '.join(types)}, got "
+                f"{type(v).__name__}"
+            )
         if "enum" in p and v not in p["enum"]: return f"argument {k!r} must be one of {p['enum']}, got {v!r}"
         if p.get("type") == "array" and "items" in p and "type" in p["items"]:
             if not all(_type_ok(x, p["items"]["type"]) for x in v):

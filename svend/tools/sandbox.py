@@ -4,8 +4,8 @@
 
 # %% ../../nbs/30_sandbox.ipynb #33b3e30d
 from __future__ import annotations
-import ast, contextlib, ctypes, errno, io, json, os, platform, queue, resource, select, shutil, signal, stat, struct, subprocess
-import sys, threading, time, traceback, atexit
+import ast, contextlib, ctypes, errno, io, json, os, platform, queue, resource, select, shutil, signal, stat, struct
+import subprocess, sys, threading, time, traceback, atexit
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, asdict
 from pathlib import Path
@@ -390,7 +390,8 @@ def _run_one(req: dict, plan: dict) -> dict:
             workdir,
             "tmpfs",
             MS_NOSUID | MS_NODEV | MS_NOEXEC,
-            f"size={limits.disk_mb}m,nr_inodes={limits.files},mode=0700,uid={plan['child_uid']},gid={plan['child_uid']}",
+            f"size={limits.disk_mb}m,nr_inodes={limits.files},mode=0700,"
+            f"uid={plan['child_uid']},gid={plan['child_uid']}",
         )
     else:
         workdir = tempfile.mkdtemp(dir=plan["root"])
@@ -687,7 +688,8 @@ def _replace(self: Sandbox, old: _Worker) -> _Worker:
         else: new.close(); return old   # the sandbox was closed meanwhile
     return new
 
-def run(self: Sandbox, fn: str, args: dict, limits: Limits | None = None, cancel: threading.Event | None = None) -> dict:
+def run(self: Sandbox, fn: str, args: dict, limits: Limits | None = None,
+        cancel: threading.Event | None = None) -> dict:
     """Run `fn` ('svend.tools.module:function') on `args` in a fresh sandboxed child on a free worker; never raises.
     The call stops (error "cancelled") soon after `cancel` (default: this thread's `cancel_scope`) is set."""
     limits, cancel = limits or Limits(), cancel or current_cancel()
@@ -735,7 +737,8 @@ def default_sandbox() -> Sandbox:
         return _default
 
 def run_python(code: str, limits: Limits | None = None, sandbox: Sandbox | None = None) -> dict:
-    "Run untrusted Python `code` in the sandbox: {'ok', 'value', 'output', 'error', 'truncated', 'duration', 'sandbox'}."
+    """Run untrusted Python `code` in the sandbox: {'ok', 'value', 'output', 'error', 'truncated', 'duration',
+    'sandbox'}."""
     return (sandbox or default_sandbox()).run("svend.tools.sandbox:run_code", {"code": code}, limits)
 
 # %% ../../nbs/30_sandbox.ipynb #860df8c1

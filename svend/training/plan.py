@@ -109,9 +109,11 @@ def launch_command(p: Plan) -> str:
     cmd = "svend_train " + " ".join(train_flags(p))
     return cmd if p.gpus == 1 else f"torchrun --standalone --nproc_per_node {p.gpus} --no-python {cmd}"
 
-def plan_training(preset: str, gpu_memory_gb: float, micro_batch: int = 4, seq_len: int = 4096, peak_flops: float | None = None,
+def plan_training(preset: str, gpu_memory_gb: float, micro_batch: int = 4, seq_len: int = 4096,
+                  peak_flops: float | None = None,
                   mfu: float = 0.4, tokens: float | None = None, price_per_hour: float | None = None,
-                  cfg: SvendConfig | None = None, max_gpus: int = 8, lora_rank: int = 0, init_from: str | None = None) -> dict:
+                  cfg: SvendConfig | None = None, max_gpus: int = 8, lora_rank: int = 0,
+                  init_from: str | None = None) -> dict:
     """The first setting that fits `gpu_memory_gb`, its memory breakdown, the command that runs it, speed and cost.
     `cfg`: a model that is not a preset (e.g. `svend.models.pretrained.pretrained_config`); `lora_rank`: plan LoRA."""
     cfg = cfg or SvendConfig.from_preset(preset)
@@ -142,7 +144,8 @@ def plan_training(preset: str, gpu_memory_gb: float, micro_batch: int = 4, seq_l
            "trainable": trainable_params(cfg, base)}
     if peak_flops and chosen:
         flops = train_flops_per_token(cfg, seq_len) * (4 / 3 if chosen["plan"].checkpointing else 1)
-        if lora_rank:   # frozen weights need no weight gradients: 4 of the 6 FLOPs per parameter, plus the trainable ones'
+        # frozen weights need no weight gradients: 4 of the 6 FLOPs per parameter, plus the trainable ones'
+        if lora_rank:
             flops -= 2 * n - 2 * trainable_params(cfg, chosen["plan"])
         out["tokens_per_s"] = mfu * peak_flops / flops * chosen["plan"].gpus
         if tokens:
@@ -166,7 +169,8 @@ def format_plan(p: dict) -> str:
     pl = show["plan"]
     lines.append(
         f"setting: {show['setting']} (micro-batch {pl.micro_batch} x {pl.seq_len}, optimizer {pl.optimizer}, "
-        f"checkpointing {'on' if pl.checkpointing else 'off'}, step in backward {'on' if pl.step_in_backward else 'off'}"
+        f"checkpointing {'on' if pl.checkpointing else 'off'}, step in backward "
+        f"{'on' if pl.step_in_backward else 'off'}"
         + (f", FSDP over {pl.gpus} GPUs" if pl.gpus > 1 else "")
         + (f", LoRA rank {pl.lora_rank}: {p['trainable'] / 1e6:.1f}M trainable" if pl.lora_rank else "")
         + ")"
@@ -191,7 +195,8 @@ HBM = {"a100-40gb": 1.56e12, "a100-80gb": 2.04e12, "h100-80gb": 3.35e12, "rtx409
 
 def plan_serving(preset: str, gpu: str, batch: int = 32, context: int = 2048, price_per_hour: float | None = None,
                  bandwidth_util: float = 0.7, mfu: float = 0.5) -> dict:
-    "Estimated bf16 decode throughput of `preset` on `gpu` at `batch` sequences of up to `context` tokens, and its cost."
+    """Estimated bf16 decode throughput of `preset` on `gpu` at `batch` sequences of up to `context` tokens, and its
+    cost."""
     cfg = SvendConfig.from_preset(preset)
     n = cfg.num_params()
     weights = 2 * n
@@ -213,7 +218,8 @@ def plan_rl(preset: str, gpu: str, group: int = 8, problems_per_step: int = 16, 
             max_new_tokens: int = 1024, micro_batch: int = 8, kl: bool = False, updates: int = 1,
             cfg: SvendConfig | None = None, gpu_memory_gb: float | None = None, bandwidth_util: float = 0.7,
             mfu: float = 0.4) -> dict:
-    "Peak memory of both phases of an RL step of `preset` on `gpu`, and its time (rollouts of half the budget on average)."
+    """Peak memory of both phases of an RL step of `preset` on `gpu`, and its time (rollouts of half the budget on
+    average)."""
     cfg = cfg or SvendConfig.from_preset(preset)
     n, seq, rows = cfg.num_params(), prompt_tokens + max_new_tokens, group * problems_per_step
     mem_gb, peak = GPUS[gpu]
@@ -257,8 +263,10 @@ def format_rl_plan(p: dict) -> str:
             f"  rollouts: {p['rollout_peak'] / GIB:.1f} GiB peak (KV cache {p['kv_cache'] / GIB:.1f} GiB"
             + (f", reference model {p['reference'] / GIB:.1f} GiB" if p["reference"] else "")
             + ")",
-            f"  update:   {p['update_peak'] / GIB:.1f} GiB peak -> {'fits' if p['fits'] else 'does NOT fit: a smaller model, fewer or shorter rollouts, or more memory'}",
-            f"  speed (estimate): rollouts ~{p['rollout_tokens_per_s']:,.0f} tokens/s, {p['seconds_rollouts']:.0f} s; update "
+            f"  update:   {p['update_peak'] / GIB:.1f} GiB peak -> "
+            f"{'fits' if p['fits'] else 'does NOT fit: a smaller model, fewer or shorter rollouts, or more memory'}",
+            f"  speed (estimate): rollouts ~{p['rollout_tokens_per_s']:,.0f} tokens/s, {p['seconds_rollouts']:.0f} "
+            f"s; update "
             f"{p['seconds_update']:.0f} s; ~{p['seconds_per_step']:.0f} s per step",
         ]
     )
@@ -317,7 +325,8 @@ def main(argv: list[str] | None = None):
         if a.gpu not in HBM: ap.error(f"--serve needs a known --gpu ({', '.join(HBM)})")
         e = plan_serving(a.model_size, a.gpu, a.batch, a.context, a.price_per_hour)
         print(
-            f"{a.model_size} on {a.gpu}, batch {a.batch} x {a.context} tokens ({'fits' if e['fits'] else 'does NOT fit'}): "
+            f"{a.model_size} on {a.gpu}, batch {a.batch} x {a.context} tokens "
+            f"({'fits' if e['fits'] else 'does NOT fit'}): "
             f"~{e['tokens_per_s']:,.0f} tokens/s, {e['bound']}-bound (estimate)"
             + (
                 f"; ${e['dollars_per_million_tokens']:.2f} per 1M tokens at ${a.price_per_hour}/h"

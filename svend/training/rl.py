@@ -32,7 +32,8 @@ __all__ = ['group_advantages', 'pg_loss', 'problem_record_problem', 'as_problem'
            'token_logps', 'rl_update', 'step_problems', 'plot_rewards', 'train_rl', 'parse_rl_args', 'svend_train']
 
 # %% ../../nbs/26_rl.ipynb #396b2082
-def group_advantages(rewards: torch.Tensor, std_normalize: bool = False, eps: float = 1e-6) -> tuple[torch.Tensor, torch.Tensor]:
+def group_advantages(rewards: torch.Tensor, std_normalize: bool = False, eps: float = 1e-6) -> tuple[torch.Tensor,
+                     torch.Tensor]:
     """Advantages of a (groups, K) reward table: reward minus its group's mean (divided by the group's std with
     `std_normalize`), and which groups carry a signal (rewards not all equal)."""
     adv = rewards - rewards.mean(1, keepdim=True)
@@ -193,7 +194,8 @@ class RLArgs:
 def check_rl_args(a: RLArgs) -> None:
     "UserError naming the setting if `a` cannot make a run; loads nothing."
     if not a.init_from: raise UserError("--task rl needs --init-from: the model to improve (e.g. the SFT run's final/)")
-    for k in ("group", "problems_per_step", "max_new_tokens", "micro_batch", "rollout_batch", "updates", "save_steps", "problems"):
+    for k in ("group", "problems_per_step", "max_new_tokens", "micro_batch", "rollout_batch", "updates", "save_steps",
+              "problems"):
         if not getattr(a, k) > 0: raise UserError(f"{k} must be positive, got {getattr(a, k)}")
     if a.group < 2: raise UserError("group must be at least 2: advantages compare samples of the same problem")
     for k in ("lr", "temperature"):
@@ -310,7 +312,8 @@ def _sft_moments(opt, a: RLArgs, log) -> None:
     f = find_model_dir(a.init_from) / "training_state.pt"
     saved = torch.load(f, weights_only=False).get("optimizer") if f.exists() else None
     if not saved: return log("the init model has no optimizer state: Adam's moments start at zero")
-    if not all({"exp_avg", "exp_avg_sq", "step"} <= set(s) for s in saved.get("state", {}).values()):   # e.g. 8-bit AdamW's
+    # e.g. 8-bit AdamW's
+    if not all({"exp_avg", "exp_avg_sq", "step"} <= set(s) for s in saved.get("state", {}).values()):
         return log("the init model's optimizer state is not AdamW's: Adam's moments start at zero")
     try: opt.load_state_dict(saved)
     except (ValueError, KeyError) as e:
@@ -389,7 +392,9 @@ def train_rl(a: RLArgs, log=print) -> dict:
                "response_length": sum(len(r.ids) for r in rows) / len(rows), "trained_tokens": upd["tokens"],
                "skipped_groups": int((~signal).sum()), "groups": len(probs),
                "seconds_rollout": t_roll, "seconds_update": time.time() - t_step - t_roll, "time": time.time()}
-        totals["skipped_groups"] += row["skipped_groups"]; totals["groups"] += len(probs); totals["dropped_unparsable"] += dropped
+        totals["skipped_groups"] += row["skipped_groups"]
+        totals["groups"] += len(probs)
+        totals["dropped_unparsable"] += dropped
         _log_metrics(metrics, row)
         if wandb_run: wandb_run.log(row, step=step)
         bar.set_postfix(reward=f"{row['reward']:.2f}", acc=f"{row['accuracy']:.2f}", skipped=row["skipped_groups"])
@@ -401,7 +406,8 @@ def train_rl(a: RLArgs, log=print) -> dict:
     plot_metrics(out); plot_rewards(out)
     if wandb_run: wandb_run.finish()
     log(
-        f"RL: {step} steps; skipped {totals['skipped_groups']} of {totals['groups']} groups this session (all right or all wrong)"
+        f"RL: {step} steps; skipped {totals['skipped_groups']} of {totals['groups']} groups this session (all right "
+        f"or all wrong)"
         + (f"; dropped {totals['dropped_unparsable']} rollouts with unparsable tool calls" if a.drop_unparsable else "")
     )
     return {"steps": step, "final": str(final), "seconds": time.time() - t0, **totals}

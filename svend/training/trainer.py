@@ -71,7 +71,8 @@ class TrainArgs:
     tokenizer: str | None = None        # a tokenizer.model to use instead of training one
     task: str | None = None             # "lm" or "verifier" (default: the preset's head; 3b-verifier -> verifier)
     init_from: str | None = None        # start from this model's weights and tokenizer: a Svend model (e.g. a verifier
-                                        # from its reasoner) or a pretrained one (GGUF, Llama directory, hub id, smollm2-135m)
+                                        # from its reasoner) or a pretrained one (GGUF, Llama directory, hub id,
+                                        # smollm2-135m)
     teacher: str | None = None          # distil from this model's logits (its tokenizer is used)
     distill_alpha: float = 0.5          # weight of the hard (next-token) loss; 1 - alpha goes to the soft targets
     distill_temperature: float = 2.0
@@ -295,7 +296,9 @@ def plot_metrics(output_dir):
     fig, ax = plt.subplots(figsize=(7, 3.5))
     steps = [r["step"] for r in rows]
     ax.plot(steps, [r["loss"] for r in rows], label="loss"); ax.set_xlabel("step"); ax.set_ylabel("loss")
-    ax2 = ax.twinx(); ax2.plot(steps, [r["lr"] for r in rows], color="tab:orange", alpha=0.6, label="lr"); ax2.set_ylabel("lr")
+    ax2 = ax.twinx()
+    ax2.plot(steps, [r["lr"] for r in rows], color="tab:orange", alpha=0.6, label="lr")
+    ax2.set_ylabel("lr")
     ax.set_title("training loss"); fig.tight_layout()
     out = Path(output_dir) / "loss.png"; fig.savefig(out, dpi=100); plt.close(fig)
     return out
@@ -388,7 +391,8 @@ def train(args: TrainArgs, log=print) -> dict:
         apply_lora(model, rank=args.lora_rank, alpha=args.lora_alpha)
         trainable, total = trainable_parameters(model)
         log(
-            f"LoRA rank {args.lora_rank}: training {trainable / 1e6:.1f}M of {total / 1e6:.1f}M parameters (adapters and embeddings)"
+            f"LoRA rank {args.lora_rank}: training {trainable / 1e6:.1f}M of {total / 1e6:.1f}M parameters (adapters "
+            f"and embeddings)"
         )
     model.gradient_checkpointing = args.gradient_checkpointing
     if args.compile: model.compile_blocks()
@@ -424,7 +428,8 @@ def train(args: TrainArgs, log=print) -> dict:
         ]
         metrics.write_text("".join(l + "\n" for l in keep))
     log(
-        f"{cfg.name}{' verifier' if task == 'verifier' else ''}: {cfg.num_params() / 1e6:.1f}M parameters, vocab {cfg.vocab_size}; {len(recs)} records -> "
+        f"{cfg.name}{' verifier' if task == 'verifier' else ''}: {cfg.num_params() / 1e6:.1f}M parameters, vocab "
+        f"{cfg.vocab_size}; {len(recs)} records -> "
         f"{prep['sequences']} sequences of {seq} ({prep['fill']:.0%} filled); {total_steps} optimizer steps of up to "
         f"{args.grad_accum} micro-batches of {batch}"
         + (f" x {world} processes" if world > 1 else "")
@@ -518,7 +523,8 @@ def _wandb_start(args: TrainArgs, state: dict, cfg: SvendConfig, log):
     if args.no_wandb: return None
     try: import wandb
     except ImportError:
-        log("wandb is not installed: logging to metrics.jsonl only (pip install wandb, or pass --no-wandb)"); return None
+        log("wandb is not installed: logging to metrics.jsonl only (pip install wandb, or pass --no-wandb)")
+        return None
     mode = "online" if os.environ.get("WANDB_API_KEY") else "offline"
     return wandb.init(project="svend", dir=args.output_dir, mode=mode, id=state.get("wandb_id"), resume="allow",
                       config={**asdict(args), "model": asdict(cfg)})
