@@ -30,6 +30,7 @@ from ..inference.engine import load_model
 from ..reasoning.verifier import verifier_documents
 from ..reasoning.verifier import SvendVerifier
 from torch.nn.parallel import DistributedDataParallel
+from typing import Callable
 
 # %% auto #0
 __all__ = ['TrainArgs', 'load_config_file', 'check_args', 'load_records', 'record_texts', 'lr_lambda', 'make_optimizer',
@@ -306,157 +307,200 @@ def plot_metrics(output_dir):
 def _to_float(x) -> float:
     return float(x.full_tensor() if hasattr(x, "full_tensor") else x)   # a DTensor (FSDP) holds its shard only
 
-def train(args: TrainArgs, log=print) -> dict:
-    """Run (or resume) training; returns a summary. Writes checkpoints, metrics.jsonl and loss.png to output_dir.
-    Under `torchrun` with several processes it trains with DDP (or FSDP2 with `fsdp`): each process takes its share
-    of every global batch."""
+# %% ../../nbs/21_trainer.ipynb #9e86bdde
+@dataclass
+class _Run:
+    "What the steps of one training run share; each step fills in what it builds."
+    args: TrainArgs
+    log: Callable
+    out: Path
+    device: torch.device
+    rank: int = 0
+    world: int = 1
+    resume_from: Path | None = None
+    task: str = "lm"
+    recs: list = field(default_factory=list)
+    data_report: object = None
+    init: tuple | None = None            # (model, tokenizer) to start from
+    teacher: object = None
+    teacher_tok: object = None
+    tok: object = None
+    cfg: SvendConfig | None = None
+    prep: dict = field(default_factory=dict)
+    loader: object = None
+    batch: int = 1                       # sequences per process per micro-batch
+    micro_total: int = 0
+    total_steps: int = 0
+    model: object = None
+    net: object = None                   # the model as the loss sees it (DDP-wrapped when several processes)
+    opt: object = None
+    hooks: object = None
+    sched: object = None
+    use_bf16: bool = False
+    step: int = 0
+    state: dict = field(default_factory=dict)
+    wandb_run: object = None
+
+    def barrier(self):
+        if self.world > 1: torch.distributed.barrier()
+
+def _setup(args: TrainArgs, log=print) -> _Run:
+    "Checks, processes, output directory, device and seed; the memory check; the checkpoint to resume from."
     check_args(args)
     rank, world = init_distributed(args.fsdp)
     if rank: log = lambda *a, **k: None   # one process speaks
     out = Path(args.output_dir); out.mkdir(parents=True, exist_ok=True)
     device = torch.device(f"cuda:{torch.cuda.current_device()}" if torch.cuda.is_available() else "cpu")
     torch.manual_seed(args.seed)
-    def barrier():
-        if world > 1: torch.distributed.barrier()
     problem = check_fits(SvendConfig.from_preset(args.model_size), device, args, world)   # before any work on data
     if problem: raise MemoryError(problem)
-
-    resume_from = None
+    run = _Run(args, log, out, device, rank, world)
     if args.resume == "auto":
-        resume_from = latest_checkpoint(out, log)
-        log(f"resuming from {resume_from}" if resume_from else "no checkpoint to resume from: starting fresh")
+        run.resume_from = latest_checkpoint(out, log)
+        log(f"resuming from {run.resume_from}" if run.resume_from else "no checkpoint to resume from: starting fresh")
     elif args.resume:
-        resume_from = Path(args.resume)
+        run.resume_from = Path(args.resume)
     if world > 1:   # rank 0 decides which checkpoint every process resumes from: they must all take the same one
-        box = [str(resume_from) if resume_from is not None else None]
+        box = [str(run.resume_from) if run.resume_from is not None else None]
         torch.distributed.broadcast_object_list(box, src=0)
-        resume_from = Path(box[0]) if box[0] is not None else None
+        run.resume_from = Path(box[0]) if box[0] is not None else None
+    run.task = args.task or ("verifier" if PRESETS[args.model_size].get("head") == "score" else "lm")
+    if run.task not in ("lm", "verifier"): raise ValueError(f"--task must be lm or verifier, got {run.task!r}")
+    return run
 
-    task = args.task or ("verifier" if PRESETS[args.model_size].get("head") == "score" else "lm")
-    if task not in ("lm", "verifier"): raise ValueError(f"--task must be lm or verifier, got {task!r}")
-    recs, data_report = load_records(args, log)   # before any model is loaded: bad data fails fast
-    init = teacher = None
+def _sources(run: _Run):
+    "The records (checked first: bad data fails fast), then the model to start from and the teacher."
+    args, log = run.args, run.log
+    run.recs, run.data_report = load_records(args, log)
     if args.init_from:
         # (model, tokenizer): a Svend model, or a pretrained checkpoint (GGUF, Llama directory, hub id, known name)
-        init = (
-            load_pretrained(args.init_from, log=log)
-            if is_pretrained_source(args.init_from)
-            else load_model(args.init_from)
-        )
+        run.init = (load_pretrained(args.init_from, log=log) if is_pretrained_source(args.init_from)
+                    else load_model(args.init_from))
     if args.teacher:
-        if task != "lm": raise UserError("--teacher distils a language model; it does not apply to --task verifier")
-        if world > 1: raise ValueError("--teacher is not supported under torchrun yet: distil in one process")
-        teacher, teacher_tok = load_model(args.teacher, device=device)
-        teacher.requires_grad_(False)
-    if resume_from is not None: tok = SvendTokenizer.load(resume_from)
-    elif init is not None: tok = init[1]
-    elif teacher is not None: tok = teacher_tok   # the student must speak the teacher's vocabulary
+        if run.task != "lm": raise UserError("--teacher distils a language model; it does not apply to --task verifier")
+        if run.world > 1: raise ValueError("--teacher is not supported under torchrun yet: distil in one process")
+        run.teacher, run.teacher_tok = load_model(args.teacher, device=run.device)
+        run.teacher.requires_grad_(False)
+
+def _data(run: _Run):
+    "The tokenizer, the model's config, and the packed documents with their loader and step count."
+    args, log, out = run.args, run.log, run.out
+    if run.resume_from is not None: tok = SvendTokenizer.load(run.resume_from)
+    elif run.init is not None: tok = run.init[1]
+    elif run.teacher is not None: tok = run.teacher_tok   # the student must speak the teacher's vocabulary
     elif args.tokenizer: tok = SvendTokenizer.load(args.tokenizer)
     else:   # trained once (by rank 0) and shared through the output directory
-        if rank == 0:
+        if run.rank == 0:
             vocab = args.vocab_size or PRESETS[args.model_size].get("vocab_size", 32000)
-            train_tokenizer(record_texts(recs), vocab_size=vocab).save(out / "tokenizer.model")
-        barrier()
+            train_tokenizer(record_texts(run.recs), vocab_size=vocab).save(out / "tokenizer.model")
+        run.barrier()
         tok = SvendTokenizer.load(out / "tokenizer.model")
-    head = "score" if task == "verifier" else "lm"
-    if init is not None: cfg = replace(init[0].cfg, head=head)   # the shape of the model we start from
-    else:
-        cfg = SvendConfig.from_preset(
-            args.model_size, vocab_size=-(-tok.vocab_size // 64) * 64, head=head
-        )  # multiple of 64
+    head = "score" if run.task == "verifier" else "lm"
+    if run.init is not None: cfg = replace(run.init[0].cfg, head=head)   # the shape of the model we start from
+    else:   # the vocabulary rounded up to a multiple of 64
+        cfg = SvendConfig.from_preset(args.model_size, vocab_size=-(-tok.vocab_size // 64) * 64, head=head)
     seq = min(args.max_seq_len, cfg.max_seq_len)
-
-    if task == "verifier":   # clean traces and corruptions with known first errors, labelled at step boundaries
-        docs, trep = verifier_documents(tok, recs, seed=args.seed)
+    if run.task == "verifier":   # clean traces and corruptions with known first errors, labelled at step boundaries
+        docs, trep = verifier_documents(tok, run.recs, seed=args.seed)
         log(f"verifier data: {trep['clean']} clean and {trep['corrupted']} corrupted traces ({trep['by_kind']})")
-    else: docs, trep = tokenize_records(tok, recs)
+    else: docs, trep = tokenize_records(tok, run.recs)
     if trep["skipped"]: log(f"skipped {len(trep['skipped'])} records that could not be rendered")
-    packed, prep = pack(docs, seq, tok.pad_id, labels=task == "verifier")
+    packed, prep = pack(docs, seq, tok.pad_id, labels=run.task == "verifier")
     if prep["dropped_too_long"]: log(f"dropped {prep['dropped_too_long']} documents longer than {seq} tokens")
-    batch = max(1, min(args.batch_size, prep["sequences"] // world))   # per process
-    loader = PackedLoader(packed, batch * world, seed=args.seed)       # global batches, the same on every process
-    micro_total = args.epochs * len(loader)
-    total_steps = math.ceil(micro_total / args.grad_accum)
-    if args.max_steps: total_steps = min(total_steps, args.max_steps)
+    run.batch = max(1, min(args.batch_size, prep["sequences"] // run.world))   # per process
+    run.loader = PackedLoader(packed, run.batch * run.world, seed=args.seed)   # global batches, the same everywhere
+    run.micro_total = args.epochs * len(run.loader)
+    run.total_steps = math.ceil(run.micro_total / args.grad_accum)
+    if args.max_steps: run.total_steps = min(run.total_steps, args.max_steps)
+    run.tok, run.cfg, run.prep = tok, cfg, {**prep, "seq": seq}
 
-    if task == "verifier":
-        model = SvendVerifier(cfg)
-    else: model = Svend(cfg)
-    if not args.fsdp: model = model.to(device)   # (sharding moves each process's shards to its device)
-    if init is not None and resume_from is None:
-        missing, unexpected = model.load_state_dict(init[0].state_dict(), strict=False)
+# %% ../../nbs/21_trainer.ipynb #a017b2ce
+def _model(run: _Run):
+    "The model (initialised, adapted, compiled, sharded), its optimizer and schedule; a checkpoint restored into them."
+    args, log, cfg, task = run.args, run.log, run.cfg, run.task
+    model = SvendVerifier(cfg) if task == "verifier" else Svend(cfg)
+    if not args.fsdp: model = model.to(run.device)   # (sharding moves each process's shards to its device)
+    if run.init is not None and run.resume_from is None:
+        missing, unexpected = model.load_state_dict(run.init[0].state_dict(), strict=False)
         log(f"initialised from {args.init_from}" + (f" (new: {', '.join(missing)})" if missing else ""))
-        del init
+    run.init = None
     if args.lora_rank:   # adapters on every block's linear layers; the pretrained weights freeze
         apply_lora(model, rank=args.lora_rank, alpha=args.lora_alpha)
         trainable, total = trainable_parameters(model)
-        log(
-            f"LoRA rank {args.lora_rank}: training {trainable / 1e6:.1f}M of {total / 1e6:.1f}M parameters (adapters "
-            f"and embeddings)"
-        )
+        log(f"LoRA rank {args.lora_rank}: training {trainable / 1e6:.1f}M of {total / 1e6:.1f}M parameters "
+            f"(adapters and embeddings)")
     model.gradient_checkpointing = args.gradient_checkpointing
     if args.compile: model.compile_blocks()
-    use_bf16 = args.bf16 and (device.type == "cpu" or torch.cuda.is_bf16_supported())
-    if args.fsdp: shard_model(model, bf16=use_bf16)   # before the optimizer, which must hold the sharded parameters
-    opt = make_optimizer(model, args)
-    hooks = StepInBackward(model, opt) if args.step_in_backward else None   # one backward = one optimizer step
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_lambda(total_steps, args.warmup_ratio))
-    step, state = 0, {}
-    if resume_from is not None:
+    run.use_bf16 = args.bf16 and (run.device.type == "cpu" or torch.cuda.is_bf16_supported())
+    if args.fsdp: shard_model(model, bf16=run.use_bf16)   # before the optimizer, which must hold the sharded parameters
+    run.opt = opt = make_optimizer(model, args)
+    run.hooks = StepInBackward(model, opt) if args.step_in_backward else None   # one backward = one optimizer step
+    run.sched = sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_lambda(run.total_steps, args.warmup_ratio))
+    if (resume_from := run.resume_from) is not None:
         if is_sharded(resume_from) != args.fsdp:
             raise UserError(f"{resume_from} was written " + ("with" if is_sharded(resume_from) else "without") +
                             " --fsdp: resume it the same way (a sharded one on any number of processes)")
         try: state = (load_sharded_checkpoint if args.fsdp else load_checkpoint)(resume_from, model, opt, sched)
         except RuntimeError as e:
             if "size mismatch" not in str(e) and "Missing key" not in str(e) and "Unexpected key" not in str(e): raise
-            raise UserError(
-                f"{resume_from} holds a different model than this run builds ({cfg.name}, task "
-                f"{task}): resume with the settings it was trained with, or use a new --output-dir"
-            ) from None
-        if state.get("global_batch", batch * world) != batch * world:
+            raise UserError(f"{resume_from} holds a different model than this run builds ({cfg.name}, task "
+                            f"{task}): resume with the settings it was trained with, or use a new --output-dir"
+                            ) from None
+        if state.get("global_batch", run.batch * run.world) != run.batch * run.world:
             raise UserError(f"{resume_from} was trained with a global batch of {state['global_batch']} sequences; "
-                            f"this run has {batch} x {world} processes: pass --batch-size "
-                            f"{state['global_batch'] // world}")
-        step = state["step"]; loader.load_state_dict(state["loader"])
-    net = model
-    if world > 1 and not args.fsdp:
-        net = DistributedDataParallel(model)
+                            f"this run has {run.batch} x {run.world} processes: pass --batch-size "
+                            f"{state['global_batch'] // run.world}")
+        run.state, run.step = state, state["step"]
+        run.loader.load_state_dict(state["loader"])
+    run.model = model
+    run.net = DistributedDataParallel(model) if run.world > 1 and not args.fsdp else model
+
+# %% ../../nbs/21_trainer.ipynb #36879ef1
+def _wandb_start(args: TrainArgs, state: dict, cfg: SvendConfig, log):
+    "A W&B run (online with a key, offline otherwise; resumed by id), or None."
+    if args.no_wandb: return None
+    try: import wandb
+    except ImportError:
+        log("wandb is not installed: logging to metrics.jsonl only (pip install wandb, or pass --no-wandb)")
+        return None
+    mode = "online" if os.environ.get("WANDB_API_KEY") else "offline"
+    return wandb.init(project="svend", dir=args.output_dir, mode=mode, id=state.get("wandb_id"), resume="allow",
+                      config={**asdict(args), "model": asdict(cfg)})
+
+def _loop(run: _Run):
+    "Optimizer steps until the run's last: metrics every `log_steps`, checkpoints every `save_steps`."
+    args, log, model, net, opt, sched = run.args, run.log, run.model, run.net, run.opt, run.sched
+    rank, world, batch, device, out, cfg, prep = run.rank, run.world, run.batch, run.device, run.out, run.cfg, run.prep
+    loader = run.loader
+    step, total_steps, tok = run.step, run.total_steps, run.tok
     metrics = out / "metrics.jsonl"
     if metrics.exists() and rank == 0:   # drop rows the resumed run will write again
-        keep = [
-            l for l in metrics.read_text().splitlines() if (r := _metric_row(l)) and r.get("step", math.inf) <= step
-        ]
+        keep = [l for l in metrics.read_text().splitlines()
+                if (r := _metric_row(l)) and r.get("step", math.inf) <= step]
         metrics.write_text("".join(l + "\n" for l in keep))
-    log(
-        f"{cfg.name}{' verifier' if task == 'verifier' else ''}: {cfg.num_params() / 1e6:.1f}M parameters, vocab "
-        f"{cfg.vocab_size}; {len(recs)} records -> "
-        f"{prep['sequences']} sequences of {seq} ({prep['fill']:.0%} filled); {total_steps} optimizer steps of up to "
-        f"{args.grad_accum} micro-batches of {batch}"
-        + (f" x {world} processes" if world > 1 else "")
-        + f" on {device.type}"
-    )
-    wandb_run = _wandb_start(args, state, cfg, log) if rank == 0 else None
+    log(f"{cfg.name}{' verifier' if run.task == 'verifier' else ''}: {cfg.num_params() / 1e6:.1f}M parameters, "
+        f"vocab {cfg.vocab_size}; {len(run.recs)} records -> {prep['sequences']} sequences of {prep['seq']} "
+        f"({prep['fill']:.0%} filled); {total_steps} optimizer steps of up to {args.grad_accum} micro-batches "
+        f"of {batch}"
+        + (f" x {world} processes" if world > 1 else "") + f" on {device.type}")
+    run.wandb_run = wandb_run = _wandb_start(args, run.state, cfg, log) if rank == 0 else None
     bar = tqdm(total=total_steps, initial=step, desc="train", unit="step", disable=rank != 0)
     t_last, tokens_since, loss_sum, n_micro = time.time(), 0, 0.0, 0
     model.train()
     while step < total_steps:
-        micro = min(args.grad_accum, micro_total - step * args.grad_accum)   # the last step of a run may have fewer
+        micro = min(args.grad_accum, run.micro_total - step * args.grad_accum)   # the last step may have fewer
         for _ in range(micro):
             b = {k: v[rank * batch:(rank + 1) * batch].to(device) for k, v in loader.next_batch().items()}
-            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
-                if teacher is not None:
-                    loss = distillation_loss(model, teacher, b["input_ids"], b["targets"], b["doc_ids"],
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=run.use_bf16):
+                if run.teacher is not None:
+                    loss = distillation_loss(model, run.teacher, b["input_ids"], b["targets"], b["doc_ids"],
                                              args.distill_alpha, args.distill_temperature, vocab=tok.vocab_size)
                 else: loss = net(b["input_ids"], targets=b["targets"], doc_ids=b["doc_ids"])
             if world > 1:
                 # weight this process's mean by its share of the global batch's targets, so that DDP's average of
                 # gradients is the gradient of the global mean, exactly as in a single process
-                counts = torch.tensor(
-                    [
-                        float((b["targets"] != IGNORE_INDEX).sum()),
-                        loss.item() * float((b["targets"] != IGNORE_INDEX).sum()),
-                    ]
-                )
+                n_targets = float((b["targets"] != IGNORE_INDEX).sum())
+                counts = torch.tensor([n_targets, loss.item() * n_targets])
                 torch.distributed.all_reduce(counts)
                 share = (b["targets"] != IGNORE_INDEX).sum() / counts[0].clamp_min(1)
                 (loss * share * world / micro).backward()
@@ -465,7 +509,7 @@ def train(args: TrainArgs, log=print) -> dict:
                 (loss / micro).backward()
                 loss_value = loss.item()
             loss_sum += loss_value; n_micro += 1; tokens_since += b["input_ids"].numel() * world
-        if hooks: gnorm = hooks.grad_norm()   # the optimizer already stepped, parameter by parameter, inside backward
+        if run.hooks: gnorm = run.hooks.grad_norm()   # the optimizer already stepped, parameter by parameter
         else:
             if args.grad_clip: gnorm = torch.nn.utils.clip_grad_norm_(model.parameters(), args.grad_clip)
             else: gnorm = torch.nn.utils.get_total_norm([p.grad for p in model.parameters() if p.grad is not None])
@@ -485,49 +529,46 @@ def train(args: TrainArgs, log=print) -> dict:
             t_last, tokens_since, loss_sum, n_micro = time.time(), 0, 0.0, 0
         if step % args.save_steps == 0 or step == total_steps:
             st = {"step": step, "loader": loader.state_dict(), "args": asdict(args), "total_steps": total_steps,
-                  "global_batch": batch * world, "wandb_id": getattr(wandb_run, "id", state.get("wandb_id"))}
+                  "global_batch": batch * world, "wandb_id": getattr(wandb_run, "id", run.state.get("wandb_id"))}
             if args.fsdp: save_sharded_checkpoint(step_dir(out, step), model, opt, sched, st, tok)   # every process
             if rank == 0:
                 if not args.fsdp: save_checkpoint(step_dir(out, step), model, opt, sched, st, tok)
                 prune_checkpoints(out, args.keep_checkpoints)
                 plot_metrics(out)
-            barrier()
+            run.barrier()
     bar.close()
+    run.step = step
+
+def _finish(run: _Run) -> dict:
+    "The final model (adapters merged, shards gathered into one directory); the summary."
+    args, model, out, rank, sched, tok = run.args, run.model, run.out, run.rank, run.sched, run.tok
     final = out / "final"
-    final_state = {"step": step, "loader": loader.state_dict(), "args": asdict(args), "total_steps": total_steps,
-                   "global_batch": batch * world}
+    final_state = {"step": run.step, "loader": run.loader.state_dict(), "args": asdict(args),
+                   "total_steps": run.total_steps, "global_batch": run.batch * run.world}
     if args.fsdp:   # full weights gathered on rank 0: an ordinary model directory (sharded state: checkpoints/)
         weights = full_state_dict(model)
         if rank == 0: save_checkpoint(final, model, None, sched, final_state, tok, weights=weights)
     elif rank == 0 and has_lora(model):   # the final model is an ordinary one: adapters merged into their weights
-        save_checkpoint(
-            final, model, None, sched, {**final_state, "lora_merged": True}, tok, weights=merged_state_dict(model)
-        )
-    elif rank == 0: save_checkpoint(final, model, opt, sched, final_state, tok)
-    if rank == 0:
-        plot_metrics(out)
-    barrier()
-    if wandb_run: wandb_run.finish()
-    if (world > 1 or args.fsdp) and torch.distributed.is_initialized(): torch.distributed.destroy_process_group()
-    return {
-        "steps": step,
-        "final": str(final),
-        "params": cfg.num_params(),
-        "sequences": prep["sequences"],
-        "world_size": world,
-        "data": data_report.as_dict(),
-    }
+        save_checkpoint(final, model, None, sched, {**final_state, "lora_merged": True}, tok,
+                        weights=merged_state_dict(model))
+    elif rank == 0: save_checkpoint(final, model, run.opt, sched, final_state, tok)
+    if rank == 0: plot_metrics(out)
+    run.barrier()
+    if run.wandb_run: run.wandb_run.finish()
+    if (run.world > 1 or args.fsdp) and torch.distributed.is_initialized(): torch.distributed.destroy_process_group()
+    return {"steps": run.step, "final": str(final), "params": run.cfg.num_params(),
+            "sequences": run.prep["sequences"], "world_size": run.world, "data": run.data_report.as_dict()}
 
-def _wandb_start(args: TrainArgs, state: dict, cfg: SvendConfig, log):
-    "A W&B run (online with a key, offline otherwise; resumed by id), or None."
-    if args.no_wandb: return None
-    try: import wandb
-    except ImportError:
-        log("wandb is not installed: logging to metrics.jsonl only (pip install wandb, or pass --no-wandb)")
-        return None
-    mode = "online" if os.environ.get("WANDB_API_KEY") else "offline"
-    return wandb.init(project="svend", dir=args.output_dir, mode=mode, id=state.get("wandb_id"), resume="allow",
-                      config={**asdict(args), "model": asdict(cfg)})
+def train(args: TrainArgs, log=print) -> dict:
+    """Run (or resume) training; returns a summary. Writes checkpoints, metrics.jsonl and loss.png to output_dir.
+    Under `torchrun` with several processes it trains with DDP (or FSDP2 with `fsdp`): each process takes its share
+    of every global batch."""
+    run = _setup(args, log)
+    _sources(run)
+    _data(run)
+    _model(run)
+    _loop(run)
+    return _finish(run)
 
 # %% ../../nbs/21_trainer.ipynb #200975f1
 def parse_args(argv: list[str] | None = None) -> TrainArgs:
