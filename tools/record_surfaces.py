@@ -11,7 +11,8 @@ the seed's derivative question; "auto" runs with threshold 0.99 so that the veri
 import argparse, difflib, json, os, sys
 
 VOLATILE = {"timings", "duration", "wall", "seconds", "seconds_per_problem", "id", "created", "seconds_per_question",
-            "seconds_per_answer"}
+            "seconds_per_answer",
+            "model"}   # timings, ids, and the served model's label
 
 
 def strip(x):
