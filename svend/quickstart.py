@@ -17,7 +17,6 @@ from .evaluation.handwritten import handwritten_records
 import random
 from .training.trainer import TrainArgs, train
 from .training.rl import RLArgs, train_rl
-from .evaluation.tools import tool_use_eval
 from .reasoning.answers import answers_equivalent
 from .reasoning.orchestrator import Reasoner
 from .reasoning.verifier import evaluate_verifier

@@ -10,6 +10,8 @@ from enum import StrEnum
 import torch
 from ..inference.engine import Sampling
 from .answers import normalize_answer
+# `Reasoner` and `ReasoningResult` in the annotations below are the orchestrator's, named but not imported:
+# search sits below the reasoner, which imports it
 
 # %% auto #0
 __all__ = ['SearchMode', 'run_search']
