@@ -91,9 +91,8 @@ class KVCache:
     def attn_mask(self, T: int, device=None) -> Tensor | None:
         "None where SDPA's own causal flag is right (an empty cache, or one new token that sees all of it)."
         if self.pos == 0 or T == 1: return None
-        return torch.ones(T, self.pos + T, dtype=torch.bool, device=device).tril(
-            diagonal=self.pos
-        )  # query i sees 0..pos+i
+        # query i sees positions 0..pos+i
+        return torch.ones(T, self.pos + T, dtype=torch.bool, device=device).tril(diagonal=self.pos)
 
     def advance(self, T: int): self.pos += T
     def reset(self): self.pos = 0
@@ -184,7 +183,7 @@ def linear_cross_entropy(h: Tensor, weight: Tensor, targets: Tensor, ignore_inde
     h, targets = h.reshape(-1, h.shape[-1]), targets.reshape(-1)
     if not (torch.is_grad_enabled() and (h.requires_grad or weight.requires_grad)):   # evaluation: no gradients
         return F.cross_entropy((h @ weight.t()).float(), targets, ignore_index=ignore_index)
-    chunk = max(256, 2**24 // weight.shape[0])  # about 16M logits (64 MB fp32) at a time: big enough for fast matmuls
+    chunk = max(256, 2 ** 24 // weight.shape[0])   # about 16M logits (64 MB fp32) a chunk: big enough for fast matmuls
     return _LinearCrossEntropy.apply(h, weight, targets, ignore_index, chunk)
 
 # %% ../../nbs/01_transformer.ipynb #3f9e0b16
@@ -211,9 +210,8 @@ class Svend(nn.Module):
             else: nn.init.normal_(p, 0.0, std)
 
     def hidden(self, ids: Tensor, cache: KVCache | None = None, doc_ids: Tensor | None = None) -> Tensor:
-        """Final (normalised) hidden states (batch, seq, dim): what the output head, or a verifier's scoring head,
-        reads.
-        `doc_ids` (batch, seq) marks packed documents: attention stays within each document."""
+        """Final (normalised) hidden states (batch, seq, dim): what the output head, or a verifier's scoring
+        head, reads. `doc_ids` (batch, seq) marks packed documents: attention stays within each document."""
         T = ids.shape[1]
         start = getattr(cache, "pos", 0)   # a ragged (batching) cache checks its rows' lengths itself
         if start + T > self.cfg.max_seq_len:

@@ -30,23 +30,8 @@ def answers_match(a: str | None, b: str | None) -> bool:
 
 # %% ../../nbs/46_answers.ipynb #21ed96ca
 _SAFE_TEXT = re.compile(r"^[0-9A-Za-z+\-*/^().,=× −√π²³⁰¹⁴⁵⁶⁷⁸⁹⁻]+$")
-_SAFE_NAMES = {
-    "sin",
-    "cos",
-    "tan",
-    "exp",
-    "log",
-    "ln",
-    "sqrt",
-    "pi",
-    "oo",
-    "asin",
-    "acos",
-    "atan",
-    "sinh",
-    "cosh",
-    "tanh",
-}
+_SAFE_NAMES = {"sin", "cos", "tan", "exp", "log", "ln", "sqrt", "pi", "oo", "asin", "acos", "atan",
+               "sinh", "cosh", "tanh"}
 
 def _expr(text: str):
     "A SymPy value for a short answer in a safe alphabet (single letters, known functions), else None."
@@ -88,15 +73,9 @@ def answers_equivalent(answer: str | None, reference: str | None) -> bool:
     if len(a) > 1 and a[0] == a[-1] and a[0] in "'\"" and answers_match(a[1:-1], r): return True
     if "=" in r:
         sa, sr = _solutions(a), _solutions(r)
-        return bool(
-            sa
-            and sr
-            and sa.keys() == sr.keys()
-            and all(
-                len(sa[k]) == len(sr[k]) and all(any(_same_value(str(u), str(w)) for w in sr[k]) for u in sa[k])
-                for k in sr
-            )
-        )
+        return bool(sa and sr and sa.keys() == sr.keys() and all(
+            len(sa[k]) == len(sr[k]) and all(any(_same_value(str(u), str(w)) for w in sr[k]) for u in sa[k])
+            for k in sr))
     if "=" in a and re.fullmatch(r"-?\d+", r) and a.split("=")[0].strip() == r: return True
     const = r.endswith("+ C") and a.endswith("+ C")
     if const: a, r = a[:-3], r[:-3]

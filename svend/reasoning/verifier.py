@@ -55,11 +55,8 @@ def perturb_number(text: str, rng: random.Random) -> str | None:
     s = m.group(0)
     digits = [i for i, c in enumerate(s) if c.isdigit()]
     i = rng.choice(digits)
-    new = (
-        s[:i]
-        + rng.choice([d for d in "0123456789" if d != s[i] and not (i == 0 and d == "0" and len(s) > 1)])
-        + s[i + 1 :]
-    )
+    digit = rng.choice([d for d in "0123456789" if d != s[i] and not (i == 0 and d == "0" and len(s) > 1)])
+    new = s[:i] + digit + s[i + 1:]
     return text[:m.start()] + new + text[m.end():]
 
 def corrupt(record: dict, kind: str, rng: random.Random, pool: list[dict] | None = None):
@@ -85,11 +82,8 @@ def corrupt(record: dict, kind: str, rng: random.Random, pool: list[dict] | None
         return rec, "answer"
     if kind == "wrong_answer":
         kind_of = (record.get("meta") or {}).get("kind")
-        others = [
-            r["answer"]
-            for r in (pool or [])
-            if (r.get("meta") or {}).get("kind") == kind_of and r["answer"] != rec["answer"]
-        ]
+        others = [r["answer"] for r in (pool or [])
+                  if (r.get("meta") or {}).get("kind") == kind_of and r["answer"] != rec["answer"]]
         new = rng.choice(others) if others else perturb_number(rec["answer"], rng)
         if new is None: return None
         rec["answer"] = new

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/33_registry.ipynb #a734bfe2
 from __future__ import annotations
-import inspect, json, threading, time, typing
+import inspect, json, threading, time, types, typing
 from concurrent.futures import ThreadPoolExecutor, TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal, get_args, get_origin
@@ -84,7 +84,7 @@ def _json_type(ann) -> dict:
     if ann is inspect.Parameter.empty or ann is Any: return {}
     origin, args = get_origin(ann), get_args(ann)
     if origin is Literal: return {"enum": list(args), **_json_type(type(args[0]))}
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+    if origin in (typing.Union, types.UnionType):
         inner = [a for a in args if a is not type(None)]
         return _json_type(inner[0]) if len(inner) == 1 else {"anyOf": [_json_type(a) for a in inner]}
     if origin in (list, tuple): return {"type": "array", **({"items": _json_type(args[0])} if args else {})}

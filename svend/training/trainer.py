@@ -344,6 +344,7 @@ class _Run:
     def barrier(self):
         if self.world > 1: torch.distributed.barrier()
 
+# %% ../../nbs/21_trainer.ipynb #dd98bdbd
 def _setup(args: TrainArgs, log=print) -> _Run:
     "Checks, processes, output directory, device and seed; the memory check; the checkpoint to resume from."
     check_args(args)
@@ -368,6 +369,7 @@ def _setup(args: TrainArgs, log=print) -> _Run:
     if run.task not in ("lm", "verifier"): raise ValueError(f"--task must be lm or verifier, got {run.task!r}")
     return run
 
+# %% ../../nbs/21_trainer.ipynb #1fcd0e88
 def _sources(run: _Run):
     "The records (checked first: bad data fails fast), then the model to start from and the teacher."
     args, log = run.args, run.log
@@ -382,6 +384,7 @@ def _sources(run: _Run):
         run.teacher, run.teacher_tok = load_model(args.teacher, device=run.device)
         run.teacher.requires_grad_(False)
 
+# %% ../../nbs/21_trainer.ipynb #24430db3
 def _data(run: _Run):
     "The tokenizer, the model's config, and the packed documents with their loader and step count."
     args, log, out = run.args, run.log, run.out
@@ -467,6 +470,20 @@ def _wandb_start(args: TrainArgs, state: dict, cfg: SvendConfig, log):
     return wandb.init(project="svend", dir=args.output_dir, mode=mode, id=state.get("wandb_id"), resume="allow",
                       config={**asdict(args), "model": asdict(cfg)})
 
+# %% ../../nbs/21_trainer.ipynb #9ca905e2
+def _save_step(run: _Run, step: int):
+    "The checkpoint of `step` (with the loader's position and the W&B run id); older ones pruned, the plot redrawn."
+    args, out, model, opt, sched, tok = run.args, run.out, run.model, run.opt, run.sched, run.tok
+    st = {"step": step, "loader": run.loader.state_dict(), "args": asdict(args), "total_steps": run.total_steps,
+          "global_batch": run.batch * run.world, "wandb_id": getattr(run.wandb_run, "id", run.state.get("wandb_id"))}
+    if args.fsdp: save_sharded_checkpoint(step_dir(out, step), model, opt, sched, st, tok)   # every process
+    if run.rank == 0:
+        if not args.fsdp: save_checkpoint(step_dir(out, step), model, opt, sched, st, tok)
+        prune_checkpoints(out, args.keep_checkpoints)
+        plot_metrics(out)
+    run.barrier()
+
+# %% ../../nbs/21_trainer.ipynb #da7383d1
 def _loop(run: _Run):
     "Optimizer steps until the run's last: metrics every `log_steps`, checkpoints every `save_steps`."
     args, log, model, net, opt, sched = run.args, run.log, run.model, run.net, run.opt, run.sched
@@ -527,18 +544,11 @@ def _loop(run: _Run):
             bar.set_postfix(loss=f"{row['loss']:.3f}", lr=f"{row['lr']:.1e}", tok_s=f"{row['tokens_per_s']:.0f}")
         if step % args.log_steps == 0 or step == total_steps:
             t_last, tokens_since, loss_sum, n_micro = time.time(), 0, 0.0, 0
-        if step % args.save_steps == 0 or step == total_steps:
-            st = {"step": step, "loader": loader.state_dict(), "args": asdict(args), "total_steps": total_steps,
-                  "global_batch": batch * world, "wandb_id": getattr(wandb_run, "id", run.state.get("wandb_id"))}
-            if args.fsdp: save_sharded_checkpoint(step_dir(out, step), model, opt, sched, st, tok)   # every process
-            if rank == 0:
-                if not args.fsdp: save_checkpoint(step_dir(out, step), model, opt, sched, st, tok)
-                prune_checkpoints(out, args.keep_checkpoints)
-                plot_metrics(out)
-            run.barrier()
+        if step % args.save_steps == 0 or step == total_steps: _save_step(run, step)
     bar.close()
     run.step = step
 
+# %% ../../nbs/21_trainer.ipynb #0cf0098b
 def _finish(run: _Run) -> dict:
     "The final model (adapters merged, shards gathered into one directory); the summary."
     args, model, out, rank, sched, tok = run.args, run.model, run.out, run.rank, run.sched, run.tok
@@ -559,6 +569,7 @@ def _finish(run: _Run) -> dict:
     return {"steps": run.step, "final": str(final), "params": run.cfg.num_params(),
             "sequences": run.prep["sequences"], "world_size": run.world, "data": run.data_report.as_dict()}
 
+# %% ../../nbs/21_trainer.ipynb #d0ee81f2
 def train(args: TrainArgs, log=print) -> dict:
     """Run (or resume) training; returns a summary. Writes checkpoints, metrics.jsonl and loss.png to output_dir.
     Under `torchrun` with several processes it trains with DDP (or FSDP2 with `fsdp`): each process takes its share
