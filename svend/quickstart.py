@@ -19,15 +19,15 @@ from .training.trainer import TrainArgs, train
 from .training.rl import RLArgs, train_rl
 from .reasoning.answers import answers_equivalent
 from .reasoning.orchestrator import Reasoner
-from .reasoning.verifier import evaluate_verifier
-from .evaluation.tools import tool_use_eval, search_eval
+from .reasoning.verifier import evaluate_verifier, Verifier, calibrate_threshold
+from .evaluation.tools import tool_use_eval, search_eval, own_samples
 import platform
 from .models.pretrained import pretrained_config
 
 # %% auto #0
 __all__ = ['BASE', 'BASES', 'FAST', 'SEED_QUESTIONS', 'Recipe', 'seconds_per_step', 'steps_for', 'make_data', 'run_summary',
-           'train_models', 'rl_stage', 'seed_questions', 'evaluate', 'criteria', 'compare_rows', 'write_report',
-           'quickstart', 'ensure_default_model', 'main']
+           'add_own_samples', 'train_models', 'rl_stage', 'seed_questions', 'evaluate', 'criteria', 'compare_rows',
+           'write_report', 'quickstart', 'ensure_default_model', 'main']
 
 # %% ../nbs/61_quickstart.ipynb #4b2a539b
 @dataclass
@@ -44,8 +44,12 @@ class Recipe:
     seq_len: int = 512
     vocab_size: int = 2048
     verifier_eval: int = 150       # traces scored clean and corrupted
-    search_problems: int = 20
-    search_n: int = 4
+    calibration: int = 200         # clean training traces (and their corruptions) that set the verifier's threshold
+    calibration_false_alarms: float = 0.08   # the share of those clean traces allowed below it
+    own_problems: int = 200        # training problems the trained reasoner answers own_k times, for the verifier
+    own_k: int = 4
+    search_problems: int = 40      # held-in and held-out problems, half each, answered greedily and by search
+    search_n: int = 8              # samples per problem for the votes
     eval_workers: int = 2          # one-thread processes sharing the tool-use evaluation
     budget_minutes: float = 20.0   # the target for the whole run
     seed: int = 0
@@ -59,7 +63,8 @@ class Recipe:
 # Fine-tuning SmolLM2-135M-Instruct (issue 22): 27x the parameters, so about 300 tokens/s of training on 2 cores
 # instead of 7,000; a few thousand traces are all it can read in its minutes, and evaluation decodes in batches.
 BASE = Recipe(base="smollm2-135m", traces=4000, reasoner_minutes=14.0, verifier_minutes=1.5, lr=2e-4, verifier_lr=5e-5,
-              batch_size=4, verifier_eval=60, search_problems=4, search_n=2, eval_batch=32, budget_minutes=30.0)
+              batch_size=4, verifier_eval=60, search_problems=4, search_n=2, eval_batch=32, budget_minutes=30.0,
+              own_problems=0)   # sampling a 135M model on 2 cores costs minutes the budget does not have
 BASES = {"smollm2-135m": BASE}
 
 FAST = Recipe(
@@ -72,6 +77,9 @@ FAST = Recipe(
     verifier_eval=20,
     search_problems=3,
     search_n=2,
+    own_problems=12,
+    own_k=2,
+    calibration=10,
     budget_minutes=4.0,
 )
 
@@ -150,6 +158,20 @@ def run_summary(run_dir: Path, seconds: float) -> dict:
         "loss_plot": str(run_dir / "loss.png"),
     }
 
+def add_own_samples(recipe: Recipe, out: Path, vdata: Path, lines: list[str], log=print) -> dict:
+    "Append `recipe.own_k` samples of the trained reasoner per problem in `lines` to the verifier's data file."
+    t = time.perf_counter()
+    log(f"sampling the reasoner {recipe.own_k} times on {len(lines)} training problems (its own errors, for the "
+        f"verifier)")
+    mine = own_samples(out / "runs" / "reasoner" / "final", [json.loads(l) for l in lines], k=recipe.own_k,
+                       workers=recipe.eval_workers, max_tokens=400)
+    with vdata.open("a") as f:
+        for rec in mine: f.write(json.dumps(rec) + "\n")
+    right = sum(r["meta"]["right"] for r in mine)
+    log(f"own samples: {right} right, {len(mine) - right} wrong")
+    return {"problems": len(lines), "k": recipe.own_k, "samples": len(mine), "right": right,
+            "wrong": len(mine) - right, "seconds": time.perf_counter() - t}
+
 def train_models(recipe: Recipe, out: Path, log=print) -> dict:
     data = str(out / "data" / "train.jsonl")
     if recipe.base:   # time a step of the pretrained model's shape (random weights: the cost is the same)
@@ -185,6 +207,8 @@ def train_models(recipe: Recipe, out: Path, log=print) -> dict:
                                                 data=[str(vdata)]))):
         run_dir = Path(args.output_dir)
         if run_dir.exists(): shutil.rmtree(run_dir)   # a fresh run (an interrupted quickstart starts the stage again)
+        if name == "verifier" and recipe.own_problems:   # the reasoner's own errors, beside the corruptions
+            runs["own_samples"] = add_own_samples(recipe, out, vdata, lines[-recipe.own_problems:], log)
         log(f"training the {name} ({args.max_steps} steps, about {getattr(recipe, name + '_minutes'):g} min)")
         t = time.perf_counter()
         train(args, log=log)
@@ -206,6 +230,13 @@ def train_models(recipe: Recipe, out: Path, log=print) -> dict:
         dest = out / name   # what svend_serve and svend_app load by default
         if dest.exists(): shutil.rmtree(dest)
         shutil.copytree(run_dir / "final", dest)
+        if name == "verifier":   # its threshold, from training traces its own data left out (the middle of the file)
+            mid = len(lines) // 2
+            cal = [json.loads(l) for l in lines[mid:mid + recipe.calibration]]
+            runs[name]["calibration"] = c = calibrate_threshold(Verifier.from_pretrained(dest), cal,
+                                                                    recipe.calibration_false_alarms, save_to=dest)
+            log(f"verifier threshold {c['threshold']:.3f}: {c['false_alarm_rate']:.0%} of {c['clean']} clean "
+                f"calibration traces below it, {c['catch_rate']:.0%} of their corruptions")
     return runs
 
 # %% ../nbs/61_quickstart.ipynb #b3ba78b0
@@ -280,11 +311,13 @@ def evaluate(recipe: Recipe, out: Path, log=print) -> dict:
     )
     k = recipe.search_problems
     mix = heldin[:k // 2] + heldout[:k - k // 2]
-    res["search"] = search_eval(reasoner, mix, n=recipe.search_n)
-    log(
-        f"search: greedy {res['search']['greedy']['accuracy']:.0%}, majority of {recipe.search_n} "
-        f"{res['search']['majority']['accuracy']:.0%}"
-    )
+    se = res["search"] = search_eval(out / "reasoner", mix, n=recipe.search_n, workers=recipe.eval_workers,
+                                     verifier_path=out / "verifier", max_tokens=400)
+    auc = se["natural"]["auc"]
+    acc = lambda m: f"{se[m]['accuracy']:.0%}"
+    log(f"search of {recipe.search_n}: greedy {acc('greedy')}, majority {acc('majority')}, verifier-weighted "
+        f"majority {acc('weighted_majority')}, best-of-n {acc('best_of_n')}; "
+        f"verifier AUC on the reasoner's own answers {'n/a' if auc is None else f'{auc:.2f}'}")
     return res
 
 # %% ../nbs/61_quickstart.ipynb #4d1f1361
@@ -332,11 +365,15 @@ def criteria(results: dict, recipe: Recipe) -> list[dict]:
             len(seeds),
             True,
         ),
-        ("verifier catch rate", v["catch_rate"], pct, ">= 80%", 0.8, True),
+        ("verifier catch rate (corrupted traces)", v["catch_rate"], pct, ">= 80%", 0.8, True),
+        ("verifier: the least-caught corruption kind", min(v["catch_rate_by_kind"].values(), default=0.0), pct,
+         ">= 60%", 0.6, True),
+        ("verifier: first wrong step located (of catches)", v["first_error_located"], pct, ">= 80%", 0.8, True),
     ]
     out = [(c, m, f, t, m >= thr, acc) for c, m, f, t, thr, acc in rows]
     out += [
-        ("verifier false alarms", v["false_alarm_rate"], pct, "<= 20%", v["false_alarm_rate"] <= 0.2, True),
+        ("verifier false alarms (clean traces)", v["false_alarm_rate"], pct, "<= 10%", v["false_alarm_rate"] <= 0.1,
+         True),
         ("latency of a typical query", latency, lambda x: f"{x:.2f} s", "< 2 s", latency < 2, False),
         (
             "whole run",
@@ -368,6 +405,15 @@ def criteria(results: dict, recipe: Recipe) -> list[dict]:
                 True,
             ),
         ]
+    # issue 16: the verifier separates the reasoner's own right and wrong answers, and a vote it weights pays off
+    if (se := ev.get("search")) and "natural" in se:
+        auc = se["natural"]["auc"] if se["natural"]["auc"] is not None else float("nan")
+        points = lambda x: f"{x * 100:+.1f} points"
+        out += [("verifier AUC on the reasoner's own answers", auc, lambda x: f"{x:.2f}", ">= 0.85", auc >= 0.85, True),
+                ("verifier-weighted majority against greedy", se["gain_weighted_majority_vs_greedy"], points,
+                 ">= +8 points", se["gain_weighted_majority_vs_greedy"] >= 0.08, True),
+                ("verifier-weighted majority against plain majority", se["gain_weighted_vs_majority"], points,
+                 ">= +3 points", se["gain_weighted_vs_majority"] >= 0.03, True)]
     fast = results.get("fast", False)   # --fast trains for a minute: its accuracy is not held to the targets
     return [{"criterion": c, "measured": m, "shown": f(m), "target": t, "met": None if fast and accuracy else bool(ok)}
             for c, m, f, t, ok, accuracy in out]
@@ -484,6 +530,12 @@ def write_report(results: dict, recipe: Recipe, out: Path) -> Path:
         "",
         "## Verifier",
         "",
+        "Trained from the reasoner's weights with a label on every token of the assistant turn (right up to the first "
+        "wrong token, wrong from it on) on clean traces, their corruptions"
+        + (f", and {own['samples']} of the reasoner's own samples of {own['problems']} training problems "
+           f"({own['right']} right, {own['wrong']} wrong; {own['seconds'] / 60:.1f} min to sample)."
+           if (own := results["runs"].get("own_samples")) else "."),
+        "",
         f"- catch rate {_pct(v['catch_rate'])} of {v['corrupted']} corrupted traces, false alarms "
         f"{_pct(v['false_alarm_rate'])} of {v['clean']} clean ones (threshold {v['threshold']}), AUC {v['auc']:.3f}",
         "- caught by kind: " + ", ".join(f"{k} {_pct(x)}" for k, x in v["catch_rate_by_kind"].items()),
@@ -491,14 +543,20 @@ def write_report(results: dict, recipe: Recipe, out: Path) -> Path:
         "",
         f"## Search ({se['problems']} problems, N = {se['n']})",
         "",
+        "Every vote is taken from the same N samples per problem; *any of N* is the ceiling a chooser can reach.",
+        "",
         "| method | accuracy | tokens / problem | s / problem |",
         "|---|---|---|---|",
     ]
-    for m in ("greedy", "best_of_n", "majority"):
-        L.append(
-            f"| {m} | {_pct(se[m]['accuracy'])} | {se[m]['tokens_per_problem']:.0f} | "
-            f"{se[m]['seconds_per_problem']:.2f} |"
-        )
+    names = {"weighted_majority": "verifier-weighted majority", "best_of_n": "best-of-N", "any_of_n": "any of N",
+             "majority": "majority (no verifier)", "beam": "step-level beam"}
+    for m in ("greedy", "majority", "weighted_majority", "best_of_n", "beam", "any_of_n"):
+        if m in se: L.append(f"| {names.get(m, m)} | {_pct(se[m]['accuracy'])} | {se[m]['tokens_per_problem']:.0f} | "
+                             f"{se[m]['seconds_per_problem']:.2f} |")
+    if nat := se.get("natural"):
+        auc = "n/a (needs right and wrong samples)" if nat["auc"] is None else f"{nat['auc']:.3f}"
+        L += ["", f"Natural errors: of {nat['samples']} samples, {nat['right']} right and {nat['wrong']} wrong; "
+              f"the verifier's AUC between them {auc}."]
     if rl := results["runs"].get("rl"):
         ph = lambda p: tu["by_phrasing"].get(p, {}).get("answer_accuracy", 0.0)
         L += [

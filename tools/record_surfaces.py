@@ -10,9 +10,8 @@ The questions are the first 3 held-in and 3 held-out problems of --problems-dir 
 the seed's derivative question; "auto" runs with threshold 0.99 so that the verifier's doubt starts a search."""
 import argparse, difflib, json, os, sys
 
-VOLATILE = {"timings", "duration", "wall", "seconds", "seconds_per_problem", "id", "created", "seconds_per_question",
-            "seconds_per_answer",
-            "model"}   # timings, ids, and the served model's label
+VOLATILE = {"timings", "duration", "wall", "seconds", "score_seconds", "seconds_per_problem", "id", "created",
+            "seconds_per_question", "seconds_per_answer", "model"}   # timings, ids, and the served model's label
 
 
 def strip(x):

@@ -25,7 +25,8 @@ from ..reasoning.verifier import evaluate_verifier
 # %% auto #0
 __all__ = ['HUB', 'HUMANEVAL_STOPS', 'BENCHMARKS', 'gsm8k_record_problem', 'math_record_problem', 'load_problems', 'answer_eval',
            'humaneval_problems', 'humaneval_program', 'pass_at_k', 'run_humaneval', 'humaneval_completions',
-           'success_criteria', 'markdown_summary', 'tool_problems', 'evaluate_model', 'main']
+           'processbench_record_problem', 'load_processbench', 'processbench_eval', 'success_criteria',
+           'markdown_summary', 'tool_problems', 'evaluate_model', 'main']
 
 # %% ../../nbs/62_svend_eval.ipynb #bea7e86a
 HUB = {"gsm8k": ("openai/gsm8k", "main", "test"), "math": ("HuggingFaceH4/MATH-500", None, "test")}
@@ -140,6 +141,59 @@ def humaneval_completions(engine, problems: list[dict], samples: int = 1, max_to
         out[p["task_id"]] = [c.text for c in cs]
     return out
 
+# %% ../../nbs/62_svend_eval.ipynb #3d19758a
+def processbench_record_problem(r) -> str | None:
+    "Why `r` is not a ProcessBench item ({problem, steps: [str], label: first wrong step from 0, or -1}), or None."
+    if not isinstance(r, dict): return "not a JSON object"
+    if p := text_problem(r.get("problem"), "problem"): return p
+    steps = r.get("steps")
+    if not isinstance(steps, list) or not steps or not all(isinstance(s, str) and s.strip() for s in steps):
+        return "'steps' must be a non-empty list of non-empty strings"
+    label = r.get("label")
+    if isinstance(label, bool) or not isinstance(label, int) or not -1 <= label < len(steps):
+        return f"'label' must be -1 or the index of a step (0 to {len(steps) - 1}), got {label!r}"
+    return None
+
+def load_processbench(path=None, limit: int | None = None, split: str = "gsm8k", strict: bool = False,
+                      log=print) -> list[dict]:
+    "ProcessBench items from a local file (JSON Lines or a JSON array) or the hub's `split`; bad items skipped."
+    if path is not None and str(path).endswith(".json"):
+        try: rows = json.loads(Path(path).read_text())
+        except (OSError, ValueError) as e: raise UserError(f"could not read {path} as JSON: {e}") from None
+        if not isinstance(rows, list): raise UserError(f"{path}: a JSON file must hold a list of items")
+        rows, _ = check_records(rows, processbench_record_problem, strict, log, source=str(path))
+    elif path is not None: rows, _ = load_jsonl(path, validate=processbench_record_problem, strict=strict, log=log)
+    else:
+        from datasets import load_dataset
+        try: table = load_dataset("Qwen/ProcessBench", split=split)
+        except Exception as e:
+            raise UserError(f"could not load ProcessBench from the hub ({type(e).__name__}: {str(e)[:200]}); "
+                            f"pass a local file with --processbench-file") from None
+        rows, _ = check_records(table, processbench_record_problem, strict, log, source="Qwen/ProcessBench")
+    return rows[:limit] if limit else rows
+
+def processbench_eval(verifier, items: list[dict], progress: bool = True) -> dict:
+    """First-error accuracy on the erroneous items, -1 accuracy on the correct ones, and their harmonic mean (F1),
+    overall and per `generator` or source field when the items have one."""
+    rows = []
+    for it in tqdm(items, desc="processbench", disable=not progress):
+        rec = {"question": it["problem"], "answer": "",
+               "reasoning": [{"step": i + 1, "content": s.strip()} for i, s in enumerate(it["steps"])]}
+        scores = verifier.score_record(rec)["step_scores"]
+        pred = next((i for i, s in enumerate(scores) if s < verifier.threshold), -1)
+        rows.append((it.get("generator") or it.get("source") or "all", it["label"], pred))
+    def f1(rs):
+        err = [p == l for _, l, p in rs if l >= 0]
+        ok = [p == -1 for _, l, p in rs if l < 0]
+        a, b = (sum(err) / len(err) if err else None), (sum(ok) / len(ok) if ok else None)
+        f = 2 * a * b / (a + b) if a is not None and b is not None and a + b > 0 else (0.0 if a is not None and
+                                                                                     b is not None else None)
+        return {"items": len(rs), "erroneous": len(err), "correct": len(ok), "acc_erroneous": a, "acc_correct": b,
+                "f1": f, "flagged_any": sum(p >= 0 for _, _, p in rs) / max(1, len(rs))}
+    groups = sorted({g for g, _, _ in rows})
+    return {**f1(rows), "threshold": verifier.threshold,
+            "by_group": {g: f1([r for r in rows if r[0] == g]) for g in groups} if len(groups) > 1 else {}}
+
 # %% ../../nbs/62_svend_eval.ipynb #e8435b80
 def success_criteria(res: dict) -> list[dict]:
     rows = []
@@ -201,6 +255,11 @@ def markdown_summary(res: dict) -> str:
         L.append(
             f"| verifier | catch {v['catch_rate']:.1%}, false alarms {v['false_alarm_rate']:.1%}, AUC {v['auc']:.3f} |"
         )
+    if pb := res.get("processbench"):
+        rate = lambda x: "n/a" if x is None else f"{x:.1%}"
+        L.append(f"| processbench | F1 {rate(pb['f1'])} on {pb['items']} items (first error found "
+                 f"{rate(pb['acc_erroneous'])} of {pb['erroneous']}, correct kept {rate(pb['acc_correct'])} of "
+                 f"{pb['correct']}) |")
     if res.get("latency"):
         L.append(
             f"| latency | median {res['latency']['median_s']:.2f} s, p95 {res['latency']['p95_s']:.2f} s per question |"
@@ -212,7 +271,7 @@ def markdown_summary(res: dict) -> str:
     return "\n".join(L) + "\n"
 
 # %% ../../nbs/62_svend_eval.ipynb #f71d14f4
-BENCHMARKS = ("gsm8k", "math", "humaneval", "tools", "verifier")
+BENCHMARKS = ("gsm8k", "math", "humaneval", "tools", "verifier", "processbench")
 
 def tool_problems(path=None, limit: int = 100, seed: int = 7, strict: bool = False, log=print) -> list[dict]:
     """Procedural problems: from `path`, or freshly generated: half held-in (grammar rules seen in training), half
@@ -229,11 +288,14 @@ def evaluate_model(model, benchmarks=BENCHMARKS, verifier=None, limit: int | Non
     files = files or {}
     unknown = set(benchmarks) - set(BENCHMARKS)
     if unknown: raise ValueError(f"unknown benchmarks {sorted(unknown)}; choose from {', '.join(BENCHMARKS)}")
-    if "verifier" in benchmarks and verifier is None: raise ValueError("the verifier benchmark needs --verifier")
+    for name in {"verifier", "processbench"} & set(benchmarks):
+        if verifier is None: raise ValueError(f"the {name} benchmark needs --verifier")
     # every input is read and checked before the model loads: a bad file fails in a second
     problems = {n: load_problems(n, files.get(n), limit, strict, log) for n in ("gsm8k", "math") if n in benchmarks}
     recs = (tool_problems(files.get("tools"), limit or 100, strict=strict, log=log)
             if {"tools", "verifier"} & set(benchmarks) else [])
+    steps = (load_processbench(files.get("processbench"), limit, strict=strict, log=log)
+             if "processbench" in benchmarks else [])
     reasoner = Reasoner.from_pretrained(model, verifier_path=verifier, max_tokens=512)
     res = {"model": str(model), "verifier_path": str(verifier) if verifier else None, "benchmarks": list(benchmarks),
            "machine": f"{platform.machine()}, {os.cpu_count()} cores, {'cuda' if torch.cuda.is_available() else 'cpu'}"}
@@ -273,6 +335,9 @@ def evaluate_model(model, benchmarks=BENCHMARKS, verifier=None, limit: int | Non
                 f"verifier: catch {res['verifier']['catch_rate']:.1%}, false alarms "
                 f"{res['verifier']['false_alarm_rate']:.1%}"
             )
+    if "processbench" in benchmarks:
+        res["processbench"] = processbench_eval(reasoner.verifier, steps)
+        log(f"processbench: F1 {res['processbench']['f1']} on {res['processbench']['items']} items")
     preset = reasoner.engine.model.cfg.name
     fits = {"7b preset": plan_serving("7b", "a100-40gb", batch=1)["fits"]}
     if preset in PRESETS:
@@ -304,6 +369,8 @@ def main(argv=None):
     ap.add_argument("--gsm8k-file", help="local GSM8K file (JSON Lines with question, answer)")
     ap.add_argument("--math-file", help="local MATH file (JSON Lines with problem, solution)")
     ap.add_argument("--tools-file", help="procedural traces for the tools and verifier benchmarks (default: generated)")
+    ap.add_argument("--processbench-file", help="ProcessBench items (JSON Lines or a JSON array: problem, steps, "
+                    "label) for the processbench benchmark (default: the hub's Qwen/ProcessBench gsm8k split)")
     ap.add_argument("--strict", action="store_true",
                     help="stop on any invalid line in the files above (default: skip and count)")
     ap.add_argument("--output-dir", default="eval", help="where eval.json and eval.md go")
@@ -314,12 +381,13 @@ def main(argv=None):
     out = output_dir(a.output_dir)
     for path, head in ((a.model, "lm"), (a.verifier, "score")):   # seconds of checks before minutes of loading
         if path: model_files(path, head)
-    for flag in ("gsm8k_file", "math_file", "tools_file"):
+    for flag in ("gsm8k_file", "math_file", "tools_file", "processbench_file"):
         if getattr(a, flag): input_file(getattr(a, flag), "--" + flag.replace("_", "-"))
     log = lambda m: print(m, file=sys.stderr)
     res = evaluate_model(a.model, benchmarks, a.verifier, a.limit, a.samples_per_problem,
                          SearchMode.parse(a.search),
-                         {"gsm8k": a.gsm8k_file, "math": a.math_file, "tools": a.tools_file}, log=log, strict=a.strict)
+                         {"gsm8k": a.gsm8k_file, "math": a.math_file, "tools": a.tools_file,
+                          "processbench": a.processbench_file}, log=log, strict=a.strict)
     out.mkdir(parents=True, exist_ok=True)
     (out / "eval.json").write_text(json.dumps(res, indent=1, default=str) + "\n")
     (out / "eval.md").write_text(markdown_summary(res))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math, re, statistics, time
 from collections import Counter, defaultdict
 from pathlib import Path
-from ..reasoning.answers import answers_match, answers_equivalent
+from ..reasoning.answers import answers_match, answers_equivalent, normalize_answer
 from ..reasoning.search import run_search, SearchMode
 from tqdm.auto import tqdm
 import torch
@@ -18,7 +18,7 @@ from ..inference.batching import Batcher
 import multiprocessing as mp
 
 # %% auto #0
-__all__ = ['tool_use_eval', 'search_eval']
+__all__ = ['tool_use_eval', 'search_eval', 'result_record', 'own_samples']
 
 # %% ../../nbs/60_eval_tools.ipynb #c95f3fb0
 def _rates(c: Counter) -> dict:
@@ -142,22 +142,137 @@ def tool_use_eval(reasoner, records: list[dict], phrasing: str | None = None, ex
     return _aggregate(rows, examples, max_misses)
 
 # %% ../../nbs/60_eval_tools.ipynb #1b9aaac5
-def search_eval(reasoner, records: list[dict], n: int = 4, progress: bool = True) -> dict:
-    "Accuracy, tokens and seconds per problem of one greedy sample, best-of-`n` and majority of `n`."
-    searches = (SearchMode.BEST_OF_N, SearchMode.MAJORITY)
-    rows = {"greedy": [], **{str(m): [] for m in searches}}
-    for i, r in enumerate(tqdm(records, desc="search", disable=not progress)):
-        t = time.perf_counter(); g = reasoner.reason(r["question"], verify=False)
-        rows["greedy"].append((answers_equivalent(g.answer, r["answer"]), g.usage["total_tokens"],
-                               time.perf_counter() - t))
-        for m in searches:
-            t = time.perf_counter(); s = run_search(reasoner, r["question"], method=m, n=n, seed=i)
-            rows[str(m)].append(
-                (answers_equivalent(s.answer, r["answer"]), s.search["tokens"], time.perf_counter() - t)
-            )
+def _auc_of(right: list[float], wrong: list[float]) -> float | None:
+    "P(a right answer's score exceeds a wrong one's), ties counted half; None without both kinds."
+    if not right or not wrong: return None
+    return sum((a > b) + 0.5 * (a == b) for a in right for b in wrong) / (len(right) * len(wrong))
+
+def _search_row(reasoner, r: dict, n: int, seed: int, beam: bool) -> dict:
+    """One problem: a greedy sample, then `n` samples from one prefill, each scored by the verifier (and, with
+    `beam`, a step-level beam search of the same `n`); what each answered, cost and scored."""
+    t = time.perf_counter(); g = reasoner.reason(r["question"], verify=False)
+    row = {"greedy": (answers_equivalent(g.answer, r["answer"]), g.usage["total_tokens"], time.perf_counter() - t)}
+    s = run_search(reasoner, r["question"], method=SearchMode.MAJORITY, n=n, seed=seed).search
+    row["samples"] = [{"answer": a, "right": answers_equivalent(a, r["answer"]), "score": sc, "tokens": tk}
+                      for a, sc, tk in zip(s["answers"], s["scores"], s["candidate_tokens"])]
+    row["pool"] = {"tokens": s["tokens"], "seconds": s["seconds"], "score_seconds": s["score_seconds"]}
+    if beam:
+        t = time.perf_counter(); b = run_search(reasoner, r["question"], method=SearchMode.BEAM, n=n, seed=seed)
+        row["beam"] = (answers_equivalent(b.answer, r["answer"]), b.search["tokens"], time.perf_counter() - t)
+    return row
+
+def _search_shard(args) -> list[dict]:
+    "A worker process's share: its own one-thread reasoner and verifier, loaded once."
+    path, verifier_path, max_tokens, records, n, beam = args
+    if "searcher" not in _WORKER:
+        torch.set_num_threads(1)
+        _WORKER["searcher"] = Reasoner.from_pretrained(path, verifier_path=verifier_path, max_tokens=max_tokens)
+    return [_search_row(_WORKER["searcher"], r, n, seed, beam) for seed, r in records]
+
+def _vote(samples: list[dict], weight) -> dict | None:
+    "The sample whose answer has the largest total weight (the best-weighted sample of that answer)."
+    votes = defaultdict(float)
+    for x in samples:
+        if x["answer"] is not None: votes[normalize_answer(x["answer"])] += weight(x)
+    if not votes: return None
+    top = max(votes, key=votes.get)
+    return max((x for x in samples if x["answer"] is not None and normalize_answer(x["answer"]) == top),
+               key=lambda x: x["score"])
+
+def search_eval(reasoner, records: list[dict], n: int = 8, progress: bool = True, workers: int = 1,
+                verifier_path=None, max_tokens: int = 400, beam: bool = False) -> dict:
+    """Greedy against searches over `n` samples: plain majority vote, verifier-weighted majority and best-of-`n`
+    (all three chosen from the same samples, so they differ only in how they choose), and optionally step-level
+    beam search. Accuracy, tokens and seconds per problem for each, and how well the verifier's score separates
+    the samples with right answers from those with wrong ones (`natural`: AUC over the reasoner's own errors).
+    `reasoner` is a `Reasoner` with its verifier, or a model directory with `verifier_path` (then `workers`
+    one-thread processes share the problems)."""
+    jobs = list(enumerate(records))
+    if isinstance(reasoner, (str, Path)) and workers > 1:
+        chunks = [jobs[i:i + 4] for i in range(0, len(jobs), 4)]
+        rows, bar = [], tqdm(total=len(jobs), desc="search", disable=not progress)
+        with mp.get_context("spawn").Pool(workers) as pool:
+            for part in pool.imap(_search_shard, [(str(reasoner), str(verifier_path), max_tokens, c, n, beam)
+                                                  for c in chunks]):
+                rows += part; bar.update(len(part))
+        bar.close()
+    else:
+        if isinstance(reasoner, (str, Path)):
+            reasoner = Reasoner.from_pretrained(reasoner, verifier_path=verifier_path, max_tokens=max_tokens)
+        if reasoner.verifier is None: raise ValueError("search_eval compares ways of using a verifier: give it one")
+        rows = [_search_row(reasoner, r, n, seed, beam) for seed, r in tqdm(jobs, desc="search", disable=not progress)]
+    pool_cost = lambda row, scored: (row["pool"]["tokens"],
+                                     row["pool"]["seconds"] - (0 if scored else row["pool"]["score_seconds"]))
+    chosen = {   # per method: (right, tokens, seconds) per problem
+        "greedy": [row["greedy"] for row in rows],
+        "majority": [(bool(x and x["right"]), *pool_cost(row, False))
+                     for row in rows for x in [_vote(row["samples"], lambda s: 1.0)]],
+        "weighted_majority": [(bool(x and x["right"]), *pool_cost(row, True))
+                              for row in rows for x in [_vote(row["samples"], lambda s: s["score"])]],
+        "best_of_n": [(max(row["samples"], key=lambda s: s["score"])["right"], *pool_cost(row, True)) for row in rows],
+        "any_of_n": [(any(s["right"] for s in row["samples"]), *pool_cost(row, False)) for row in rows],
+    }
+    if beam: chosen["beam"] = [row["beam"] for row in rows]
     out = {k: {"accuracy": sum(a for a, _, _ in v) / max(1, len(v)),
                "tokens_per_problem": statistics.mean(t for _, t, _ in v) if v else 0,
-               "seconds_per_problem": statistics.mean(s for _, _, s in v) if v else 0} for k, v in rows.items()}
+               "seconds_per_problem": statistics.mean(s for _, _, s in v) if v else 0} for k, v in chosen.items()}
+    samples = [s for row in rows for s in row["samples"]]
+    right, wrong = [s["score"] for s in samples if s["right"]], [s["score"] for s in samples if not s["right"]]
+    out["natural"] = {"samples": len(samples), "right": len(right), "wrong": len(wrong), "auc": _auc_of(right, wrong),
+                      "mean_score_right": statistics.mean(right) if right else None,
+                      "mean_score_wrong": statistics.mean(wrong) if wrong else None}
     out["problems"], out["n"] = len(records), n
-    for m in searches: out[f"gain_{m}_vs_greedy"] = out[m]["accuracy"] - out["greedy"]["accuracy"]
+    for m in ("majority", "weighted_majority", "best_of_n"):
+        out[f"gain_{m}_vs_greedy"] = out[m]["accuracy"] - out["greedy"]["accuracy"]
+    out["gain_weighted_vs_majority"] = out["weighted_majority"]["accuracy"] - out["majority"]["accuracy"]
     return out
+
+# %% ../../nbs/60_eval_tools.ipynb #561c57ed
+def result_record(res) -> dict | None:
+    "A `ReasoningResult` as a trace record (steps, tool calls and their results, answer); None if a call was malformed."
+    steps = []
+    for s in res.steps:
+        st = {"step": s.index, "content": s.text.strip()}
+        if (tc := s.tool_call) is not None:
+            if tc.args is None: return None
+            st["tool_call"], st["tool_result"] = {"name": tc.name, "args": tc.args}, tc.result
+        if s.after_result.strip(): st["after_result"] = s.after_result.strip()
+        steps.append(st)
+    return {"question": res.question, "reasoning": steps, "answer": res.answer or ""}
+
+def _own_rows(reasoner, r: dict, k: int, seed: int, temperature: float) -> list[dict]:
+    out = []
+    for j in range(k):
+        res = reasoner.reason(r["question"], verify=False, temperature=temperature, seed=seed * k + j)
+        if (rec := result_record(res)) is None: continue
+        ref = {key: r[key] for key in ("question", "reasoning", "answer") if key in r}
+        rec["meta"] = {"source": "own_sample", "right": answers_equivalent(res.answer, r["answer"]), "reference": ref}
+        out.append(rec)
+    return out
+
+def _own_shard(args) -> list[dict]:
+    "A worker process's share: its own one-thread reasoner, loaded once."
+    path, max_tokens, jobs, k, temperature = args
+    if "reasoner" not in _WORKER:
+        torch.set_num_threads(1)
+        _WORKER["reasoner"] = Reasoner.from_pretrained(path, max_tokens=max_tokens)
+    return [rec for seed, r in jobs for rec in _own_rows(_WORKER["reasoner"], r, k, seed, temperature)]
+
+def own_samples(reasoner, records: list[dict], k: int = 4, workers: int = 1, max_tokens: int = 400,
+                temperature: float = 0.8, progress: bool = True) -> list[dict]:
+    """`k` sampled traces per record (which needs its verified `reasoning` and `answer`), as records naming their
+    reference and whether they are right. `reasoner`: a `Reasoner`, or a model directory (then `workers`
+    one-thread processes share the records)."""
+    jobs = list(enumerate(records))
+    if isinstance(reasoner, (str, Path)) and workers > 1:
+        chunks = [jobs[i:i + 8] for i in range(0, len(jobs), 8)]
+        out, bar = [], tqdm(total=len(jobs), desc="own samples", disable=not progress)
+        with mp.get_context("spawn").Pool(workers) as pool:
+            for part, c in zip(pool.imap(_own_shard, [(str(reasoner), max_tokens, c, k, temperature)
+                                                      for c in chunks]), chunks):
+                out += part; bar.update(len(c))
+        bar.close()
+        return out
+    if isinstance(reasoner, (str, Path)): reasoner = Reasoner.from_pretrained(reasoner, max_tokens=max_tokens)
+    return [rec for seed, r in tqdm(jobs, desc="own samples", disable=not progress)
+            for rec in _own_rows(reasoner, r, k, seed, temperature)]

@@ -13,8 +13,8 @@ from .config import SvendConfig, PRESETS
 from ..data.tokenizer import IGNORE_INDEX
 
 # %% auto #0
-__all__ = ['RMSNorm', 'rope_frequencies', 'Rotary', 'apply_rotary', 'KVCache', 'make_cache', 'Attention', 'FeedForward', 'Block',
-           'linear_cross_entropy', 'Svend', 'SvendVerifier', 'compile_blocks']
+__all__ = ['VERIFIER_TOKENS', 'RMSNorm', 'rope_frequencies', 'Rotary', 'apply_rotary', 'KVCache', 'make_cache', 'Attention',
+           'FeedForward', 'Block', 'linear_cross_entropy', 'Svend', 'written_mask', 'SvendVerifier', 'compile_blocks']
 
 # %% ../../nbs/01_transformer.ipynb #f580911b
 class RMSNorm(nn.Module):
@@ -241,21 +241,95 @@ class Svend(nn.Module):
         return self.output(x[:, -1:] if last_only else x)
 
 # %% ../../nbs/01_transformer.ipynb #0f96208f
+VERIFIER_TOKENS = ("<|bos|>", "<|system|>", "<|user|>", "<|assistant|>", "<|tool_result|>", "<|/tool_result|>",
+                   "<|eos|>")
+
+def _last(hit: Tensor) -> Tensor:
+    "For each position, the index of the last position at or before it where `hit` (batch, seq) holds, or -1."
+    idx = torch.arange(hit.shape[1], device=hit.device).expand_as(hit)
+    return torch.where(hit, idx, torch.full_like(idx, -1)).cummax(dim=1).values
+
+def written_mask(ids: Tensor, special: dict) -> Tensor:
+    """(batch, seq) True where the assistant wrote the token itself: inside an assistant turn, outside the tool
+    results the loop fed in (and their tags), not the final `<|eos|>`."""
+    is_ = lambda name: ids == special[name]
+    turn = _last(is_("<|assistant|>")) > _last(is_("<|bos|>") | is_("<|system|>") | is_("<|user|>"))
+    result = _last(is_("<|tool_result|>")) > _last(is_("<|/tool_result|>"))
+    return turn & ~result & ~is_("<|assistant|>") & ~is_("<|/tool_result|>") & ~is_("<|eos|>")
+
 class SvendVerifier(Svend):
-    "A Svend decoder with a scoring head: a logit of P(reasoning so far is correct) at every position."
+    """A Svend decoder with a scoring head: a logit of P(reasoning so far is correct) at every position.
+
+    It keeps its next-token head, and reads how surprised it is by what was written: the log-probability of each
+    token the assistant wrote (its own head's prediction from the position before), averaged with learned weights
+    per token (`surprise_gate`) and its minimum, over the trace so far. A copied number changed, an answer that is
+    not the tool's result, a missing step: each is a token a model that writes such traces would not write. With
+    `special` unset (token ids by name, see `VERIFIER_TOKENS`), the head reads the hidden state alone."""
     def __init__(self, cfg: SvendConfig):
         super().__init__(cfg)
         self.score_head = nn.Linear(cfg.dim, 1)
-        nn.init.zeros_(self.score_head.weight); nn.init.zeros_(self.score_head.bias)
+        self.surprise_gate = nn.Linear(cfg.dim, 1)   # which written tokens count, and how much
+        self.surprise_head = nn.Linear(3, 1)         # weighted mean, minimum, this token's log-probability
+        for lin in (self.score_head, self.surprise_gate, self.surprise_head):
+            nn.init.zeros_(lin.weight); nn.init.zeros_(lin.bias)
+        self.special: dict | None = None
+
+    def use_tokens(self, special: dict) -> "SvendVerifier":
+        "Token ids by name (a SvendTokenizer's `special`): what `written_mask` needs. Returns the model."
+        self.special = {k: special[k] for k in VERIFIER_TOKENS}
+        return self
+
+    def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
+        "A verifier saved before the surprise features loads with them at zero (no effect)."
+        own = {k: v for k, v in self.state_dict().items() if k.startswith("surprise_") and k not in state_dict}
+        state_dict = {**{k: torch.zeros(v.shape, dtype=v.dtype) for k, v in own.items()}, **state_dict}
+        return super().load_state_dict(state_dict, strict=strict, assign=assign)
+
+    def _surprise(self, ids: Tensor, h: Tensor, doc_ids: Tensor | None) -> tuple[Tensor, Tensor]:
+        "(features (batch, seq, 3), log-probability of each token) from the hidden states."
+        logits = self.output(h[:, :-1]).float()
+        lp = torch.zeros(ids.shape, dtype=torch.float32, device=ids.device)
+        lp[:, 1:] = torch.gather(F.log_softmax(logits, -1), 2, ids[:, 1:, None])[..., 0]
+        m = written_mask(ids, self.special)
+        if doc_ids is not None: m = m & (doc_ids >= 0)
+        m[:, 0] = False
+        g = torch.sigmoid(self.surprise_gate(h).squeeze(-1).float()) * m
+        # running sums and minimum within each packed document: offsets subtract what earlier documents added
+        chg = torch.zeros_like(m); chg[:, 0] = True
+        if doc_ids is not None: chg[:, 1:] = doc_ids[:, 1:] != doc_ids[:, :-1]
+        start, doc_no = _last(chg), chg.long().cumsum(1)
+        csum = lambda x: (c := x.cumsum(1)) - torch.where(start > 0, c.gather(1, (start - 1).clamp(min=0)), 0.0)
+        mean = csum(g * lp) / (csum(g) + 1e-6)
+        # the minimum so far within a document: a running maximum of -lp, each document raised above the last
+        neg = torch.where(m, -lp, torch.zeros_like(lp)).clamp(max=99.0) + 100.0 * doc_no
+        low = -((neg.cummax(1).values - 100.0 * doc_no).clamp(min=0))
+        return torch.stack([mean, low, torch.where(m, lp, torch.zeros_like(lp))], -1), lp
 
     def forward(self, ids: Tensor, targets: Tensor | None = None, cache: KVCache | None = None,
                 doc_ids: Tensor | None = None) -> Tensor:
-        "Score logits (batch, seq); or, given 0/1 `targets` (IGNORE_INDEX elsewhere), the mean BCE loss."
-        s = self.score_head(self.hidden(ids, cache, doc_ids)).squeeze(-1).float()
+        """Score logits (batch, seq); or, given 0/1 `targets` (IGNORE_INDEX elsewhere), the binary cross-entropy,
+        the two classes weighted equally (the mean over the positives plus the mean over the negatives, halved),
+        plus, with the surprise features on, the next-token loss on the positions labelled right (so the head it
+        reads stays the model that writes such traces)."""
+        h = self.hidden(ids, cache, doc_ids)
+        s = self.score_head(h).squeeze(-1).float()
+        lp = None
+        if self.special is not None and cache is None:
+            feats, lp = self._surprise(ids, h, doc_ids)
+            s = s + self.surprise_head(feats).squeeze(-1)
         if targets is None: return s
         m = targets != IGNORE_INDEX
         if not m.any(): return s.sum() * 0.0
-        return F.binary_cross_entropy_with_logits(s[m], targets[m].float())
+        y = targets[m].float()
+        bce = F.binary_cross_entropy_with_logits(s[m], y, reduction="none")
+        pos = y > 0.5
+        # dense labels are mostly 1s (every token before an error): weighted by count, the head would learn that prior
+        loss = bce.mean() if pos.all() or not pos.any() else 0.5 * (bce[pos].mean() + bce[~pos].mean())
+        if lp is not None:
+            right = (targets == 1) & written_mask(ids, self.special)
+            right[:, 0] = False
+            if right.any(): loss = loss - lp[right].mean()
+        return loss
 
 # %% ../../nbs/01_transformer.ipynb #5e9d4c0f
 def compile_blocks(self: Svend, **compile_kwargs) -> Svend:

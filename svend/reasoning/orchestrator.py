@@ -280,10 +280,11 @@ Reasoner.stream, Reasoner._result = stream, _result
 # %% ../../nbs/41_orchestrator.ipynb #6378efa6
 def run(self: Reasoner, question: str, allow_tools: bool = True, verify: bool = True,
         search: SearchMode | str | None = None,
-        n: int = 4, threshold: float = 0.5, **kw) -> Iterator[Event]:
+        n: int = 4, threshold: float | None = None, **kw) -> Iterator[Event]:
     """Answer `question`, as events: those of `stream`, then `verification` (with a verifier and `verify`), then
     `search` if the verifier's doubt starts one, then `done` with the final result. `search`: none (one sample),
-    auto (one sample, then a verifier-weighted majority of `n` when its score is below `threshold`), or
+    auto (one sample, then a verifier-weighted majority of `n` when its score is below `threshold`, by default the
+    verifier's own, calibrated with it), or
     best_of_n, majority, beam (always a search of `n` candidates: no token events, see the search notebook)."""
     mode = SearchMode.parse(search)
     if mode.always:
@@ -295,6 +296,7 @@ def run(self: Reasoner, question: str, allow_tools: bool = True, verify: bool = 
         else: yield ev
     ev = None   # the finished run's decoder: its batch slot goes back before a search opens others
     if (verify or mode == SearchMode.AUTO) and self.verifier is not None:
+        if threshold is None: threshold = getattr(self.verifier, "threshold", 0.5)   # a stand-in may have none
         self.verify(result)
         yield Event(EventType.VERIFICATION, info=result.verification)
         if mode == SearchMode.AUTO and result.verification["score"] < threshold:
@@ -310,7 +312,7 @@ def run(self: Reasoner, question: str, allow_tools: bool = True, verify: bool = 
 
 def reason(self: Reasoner, question: str, allow_tools: bool = True, verify: bool = True,
            search: SearchMode | str | None = None,
-           n: int = 4, threshold: float = 0.5, **kw) -> ReasoningResult:
+           n: int = 4, threshold: float | None = None, **kw) -> ReasoningResult:
     "The final result of `run` (same arguments)."
     for ev in self.run(question, allow_tools, verify, search, n, threshold, **kw): pass
     return ev.result

@@ -78,7 +78,9 @@ def run_search(reasoner: Reasoner, question: str, method: SearchMode | str = Sea
     g = torch.Generator().manual_seed(seed if seed is not None else 0)
     if method in (SearchMode.BEST_OF_N, SearchMode.MAJORITY):
         cands = _samples(reasoner, question, n, allow_tools, s, g)
+        t1 = time.perf_counter()
         scores = [_score(reasoner, r) for r in cands]
+        scoring = time.perf_counter() - t1
         if method == SearchMode.BEST_OF_N:
             best = max(range(n), key=lambda i: scores[i])
             votes = None
@@ -95,13 +97,9 @@ def run_search(reasoner: Reasoner, question: str, method: SearchMode | str = Sea
             else: best = max(range(n), key=lambda i: scores[i])
             votes = dict(weight)
         chosen = cands[best]
-        info = {
-            "method": str(method),
-            "candidates": n,
-            "answers": [r.answer for r in cands],
-            "scores": scores,
-            "votes": votes,
-        }
+        info = {"method": str(method), "candidates": n, "answers": [r.answer for r in cands], "scores": scores,
+                "votes": votes,
+                "candidate_tokens": [r.usage["completion_tokens"] + r.usage["tool_tokens"] for r in cands]}
         tokens = (
             sum(r.usage["completion_tokens"] + r.usage["tool_tokens"] for r in cands) + chosen.usage["prompt_tokens"]
         )
@@ -112,7 +110,7 @@ def run_search(reasoner: Reasoner, question: str, method: SearchMode | str = Sea
         beams = [
             ([], [], reasoner.engine.start(prompt, s.max_tokens), 1.0)
         ]  # (assistant ids, tool calls, decoder, score)
-        finished, tokens, expanded = [], len(prompt), 0
+        finished, tokens, expanded, scoring = [], len(prompt), 0, 0.0
         for depth in range(max_depth):
             grown = []
             for ids, calls, dec, _ in beams:
@@ -122,7 +120,8 @@ def run_search(reasoner: Reasoner, question: str, method: SearchMode | str = Sea
                                               prefix=ids, prior_calls=calls, until_step=True): pass
                     r = ev.result; expanded += 1
                     tokens += r.usage["completion_tokens"] + r.usage["tool_tokens"]
-                    sc = reasoner.verifier.score(prompt + r.ids)["score"]
+                    t1 = time.perf_counter(); sc = reasoner.verifier.score(prompt + r.ids)["score"]
+                    scoring += time.perf_counter() - t1
                     if r.finish_reason == "step": grown.append((r.ids, r.tool_calls, ev.decoder, sc))
                     else: finished.append((r, sc))
             beams = sorted(grown, key=lambda b: -b[3])[:width]
@@ -137,7 +136,8 @@ def run_search(reasoner: Reasoner, question: str, method: SearchMode | str = Sea
         _score(reasoner, chosen)
         info = {"method": "beam", "width": width, "expand": expand, "expansions": expanded, "finished": len(finished),
                 "answers": [r.answer for r, _ in finished], "scores": [sc for _, sc in finished]}
-    info.update(tokens=tokens, seconds=time.perf_counter() - t0)
+    # seconds spent in the verifier, apart: a vote without it costs the same samples, less this
+    info.update(tokens=tokens, seconds=time.perf_counter() - t0, score_seconds=scoring)
     chosen.search = info
     chosen.timings["search"] = info["seconds"]
     return chosen

@@ -14,12 +14,14 @@ from ..models.config import SvendConfig
 from ..models.transformer import Svend, SvendVerifier, KVCache
 from ..data.tokenizer import SvendTokenizer, normalize_record, IGNORE_INDEX
 from ..data.synthetic import trusted_call
+from .answers import answers_equivalent
 from ..inference.engine import load_model, model_files
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['CORRUPTIONS', 'score_positions', 'position_labels', 'perturb_number', 'corrupt', 'verifier_example',
-           'corrupted_pairs', 'verifier_documents', 'Verifier', 'evaluate_verifier']
+__all__ = ['CORRUPTIONS', 'score_positions', 'position_labels', 'perturb_number', 'corrupt', 'first_difference',
+           'verifier_example', 'corrupted_pairs', 'natural_example', 'verifier_documents', 'Verifier',
+           'calibrate_threshold', 'evaluate_verifier']
 
 # %% ../../nbs/42_verifier.ipynb #b58beff7
 def score_positions(tok: SvendTokenizer, ids: list[int]) -> list[int]:
@@ -114,45 +116,97 @@ def corrupt(record: dict, kind: str, rng: random.Random, pool: list[dict] | None
     raise ValueError(f"unknown corruption {kind!r}; choose one of {CORRUPTIONS}")
 
 # %% ../../nbs/42_verifier.ipynb #ed8f1869
-def verifier_example(tok: SvendTokenizer, record: dict, first_error=None) -> tuple[list[int], list[int]]:
-    "(ids, per-token labels) of a rendered trace."
-    ids, _ = tok.render(record)
-    pos = score_positions(tok, ids)
-    labels = [IGNORE_INDEX] * len(ids)
-    for p, y in zip(pos, position_labels(len(pos), first_error)): labels[p] = y
-    return ids, labels
+def first_difference(a: list[int], b: list[int]) -> int:
+    "The first index where two token lists differ (the shorter length when one is a prefix of the other)."
+    n = min(len(a), len(b))
+    return next((i for i in range(n) if a[i] != b[i]), n)
 
-def corrupted_pairs(records: list[dict], seed: int = 0, kinds=CORRUPTIONS):
-    "For each record: (record, None) and, when some corruption applies, (corrupted record, first error, kind)."
+def _turn_start(tok: SvendTokenizer, ids: list[int]) -> int:
+    "The index just after the last `<|assistant|>` tag (0 when there is none)."
+    return max((i for i, t in enumerate(ids) if t == tok.special["<|assistant|>"]), default=-1) + 1
+
+def verifier_example(tok: SvendTokenizer, record: dict, first_error=None, clean: dict | None = None
+                     ) -> tuple[list[int], list[int]]:
+    """(ids, per-token labels) of a rendered trace, labelled densely over the assistant turn: 1 up to the first
+    wrong token, 0 from it on. The first wrong token is where the rendering departs from `clean`, the record it
+    was corrupted from; without `clean`, the start of the step `first_error` names (or of the answer)."""
+    ids, _ = tok.render(record)
+    start = _turn_start(tok, ids)
+    if first_error is None: d = len(ids)
+    elif clean is not None: d = max(start, first_difference(ids, tok.render(normalize_record(clean))[0]))
+    else:   # score position j is the token that opens step j + 1 (or the answer): step k starts just after pos[k-2]
+        pos = score_positions(tok, ids)
+        k = len(pos) if first_error == "answer" else int(first_error)
+        d = pos[k - 2] + 1 if k >= 2 else start
+    end = max((i for i, t in enumerate(ids) if t == tok.special["<|end|>"]), default=len(ids) - 1) + 1
+    end = max(end, start)   # labelled: the assistant turn up to its <|end|> (not the <|eos|> after it)
+    return ids, [IGNORE_INDEX] * start + [int(i < d) for i in range(start, end)] + [IGNORE_INDEX] * (len(ids) - end)
+
+def corrupted_pairs(records: list[dict], seed: int = 0, kinds=CORRUPTIONS, per_record: int = 1):
+    """For each record: (record, None, None) and up to `per_record` corruptions (corrupted record, first error, kind),
+    of different kinds tried in a random order."""
     rng = random.Random(seed)
     for r in records:
         yield r, None, None
-        for kind in rng.sample(list(kinds), len(kinds)):   # the first kind (in random order) that applies
+        made = 0
+        for kind in rng.sample(list(kinds), len(kinds)):
             out = corrupt(r, kind, rng, pool=records)
-            if out is not None: yield out[0], out[1], kind; break
+            if out is not None:
+                yield out[0], out[1], kind
+                made += 1
+                if made == per_record: break
 
-def verifier_documents(tok: SvendTokenizer, records: list[dict], seed: int = 0) -> tuple[list, dict]:
-    "Labelled (ids, labels) documents from clean records and their corruptions, and a report."
-    docs, skipped, by_kind, clean = [], {}, Counter(), 0
-    for i, (r, err, kind) in enumerate(corrupted_pairs(records, seed)):
-        try: docs.append(verifier_example(tok, r, err))
+def natural_example(tok: SvendTokenizer, sample: dict) -> tuple[list[int], list[int]]:
+    """(ids, labels) of one of the reasoner's own sampled traces, whose `meta.reference` is the verified trace of the
+    same question: all 1 when its answer is right, else 0 from the first token where it departs from the reference
+    (the reasoner writes in the reference's format, so that is where it went wrong: a number copied wrong, another
+    tool, another result)."""
+    ref = copy.deepcopy(normalize_record(sample["meta"]["reference"]))
+    if answers_equivalent(sample.get("answer"), ref["answer"]): return verifier_example(tok, sample)
+    for mine, theirs in zip(normalize_record(sample)["reasoning"], ref["reasoning"]):
+        if "tool_result" in mine and str(mine["tool_result"]).strip() == str(theirs.get("tool_result", "")).strip():
+            theirs["tool_result"] = mine["tool_result"]   # the whitespace a real run adds (print's newline) is no error
+    return verifier_example(tok, sample, first_error="natural", clean=ref)
+
+def verifier_documents(tok: SvendTokenizer, records: list[dict], seed: int = 0, per_record: int = 1
+                       ) -> tuple[list, dict]:
+    """Labelled (ids, labels) documents: each clean record followed by its corruptions (so that packing, which keeps
+    the order, puts them side by side in a batch), the reasoner's own samples (records with `meta.reference`)
+    labelled by `natural_example`, and a report."""
+    docs, skipped, by_kind, clean, source, natural = [], {}, Counter(), 0, None, Counter()
+    own = lambda r: isinstance((r.get("meta") or {}).get("reference"), dict)
+    for j, r in enumerate(r for r in records if own(r)):
+        try: ids, labels = natural_example(tok, r)
+        except (ValueError, KeyError, TypeError) as e: skipped[f"sample {j}"] = f"{type(e).__name__}: {e}"; continue
+        docs.append((ids, labels)); natural["wrong" if 0 in labels else "right"] += 1
+    records = [r for r in records if not own(r)]
+    for i, (r, err, kind) in enumerate(corrupted_pairs(records, seed, per_record=per_record)):
+        if kind is None: source = r
+        try: docs.append(verifier_example(tok, r, err, clean=None if kind is None else source))
         except (ValueError, KeyError, TypeError) as e: skipped[i] = f"{type(e).__name__}: {e}"; continue
         if kind is None: clean += 1
         else: by_kind[kind] += 1
     return docs, {"documents": len(docs), "clean": clean, "corrupted": sum(by_kind.values()),
-                  "by_kind": dict(by_kind), "skipped": skipped, "tokens": sum(len(d[0]) for d in docs)}
+                  "by_kind": dict(by_kind), "natural": dict(natural), "skipped": skipped,
+                  "tokens": sum(len(d[0]) for d in docs)}
 
 # %% ../../nbs/42_verifier.ipynb #8ffe3b1a
 class Verifier:
     "Score reasoning traces with a trained SvendVerifier."
     def __init__(self, model: SvendVerifier, tok: SvendTokenizer, threshold: float = 0.5):
         self.model, self.tok, self.threshold = model.eval(), tok, threshold
+        if isinstance(model, SvendVerifier): model.use_tokens(tok.special)   # its surprise features read the turns
 
     @classmethod
-    def from_pretrained(cls, path, dtype=torch.float32, quantize=None, threshold: float = 0.5) -> "Verifier":
-        model_files(path, head="score")   # a reasoning model given by mistake: one clear line, before loading
+    def from_pretrained(cls, path, dtype=torch.float32, quantize=None, threshold: float | None = None) -> "Verifier":
+        """Load a verifier; its threshold is `threshold`, else the one calibrated with it (`verifier.json` beside the
+        weights, written by `calibrate_threshold`), else 0.5."""
+        d, _ = model_files(path, head="score")   # a reasoning model given by mistake: one clear line, before loading
         model, tok = load_model(path, dtype=dtype, quantize=quantize)
         if model.cfg.head != "score": raise ValueError(f"{path} is a language model, not a verifier (its head is 'lm')")
+        if threshold is None:
+            saved = json.loads((d / "verifier.json").read_text()) if (d / "verifier.json").exists() else {}
+            threshold = float(saved.get("threshold", 0.5))
         return cls(model, tok, threshold)
 
     @torch.inference_mode()
@@ -187,6 +241,26 @@ def _auc(pos_scores: list[float], neg_scores: list[float]) -> float:
     if not pos_scores or not neg_scores: return float("nan")
     wins = sum((p > n) + 0.5 * (p == n) for p in pos_scores for n in neg_scores)
     return wins / (len(pos_scores) * len(neg_scores))
+
+def calibrate_threshold(verifier: Verifier, records: list[dict], max_false_alarms: float = 0.05, seed: int = 2,
+                        save_to=None) -> dict:
+    """Set `verifier.threshold` so that at most `max_false_alarms` of the clean `records` (held out from its training)
+    score below it, and report what it catches of their corruptions there. With `save_to` (the verifier's
+    directory), write it to `verifier.json` there, where `Verifier.from_pretrained` finds it."""
+    clean, bad = [], []
+    for r, _, kind in corrupted_pairs(records, seed):
+        (clean if kind is None else bad).append(verifier.score_record(r)["score"])
+    if not clean: raise ValueError("calibrate_threshold needs clean records")
+    ranked = sorted(clean)
+    k = int(max_false_alarms * len(ranked))   # this many clean traces may fall below the threshold
+    verifier.threshold = ranked[k] if k < len(ranked) else ranked[-1] + 1e-6
+    out = {"threshold": verifier.threshold, "max_false_alarms": max_false_alarms, "clean": len(clean),
+           "false_alarm_rate": sum(s < verifier.threshold for s in clean) / len(clean),
+           "catch_rate": sum(s < verifier.threshold for s in bad) / max(1, len(bad)), "corrupted": len(bad)}
+    if save_to is not None:
+        d, _ = model_files(save_to, head="score")
+        (d / "verifier.json").write_text(json.dumps(out, indent=1) + "\n")
+    return out
 
 def evaluate_verifier(verifier: Verifier, records: list[dict], seed: int = 1, progress: bool = False) -> dict:
     "Catch rate, false alarms, localisation and AUC on clean and corrupted versions of `records`."

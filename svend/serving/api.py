@@ -148,7 +148,7 @@ class ReasonRequest(_Req):
     verify: bool = True
     search: SearchMode | None = None
     search_n: int = Field(4, ge=1, le=16)
-    threshold: float = Field(0.5, ge=0, le=1)
+    threshold: float | None = Field(None, ge=0, le=1)   # auto search below it (default: the verifier's own)
 
 # %% ../../nbs/50_api.ipynb #4f51355b
 def chat_prompt_ids(tok, messages: list[Message]) -> list[int]:

@@ -403,9 +403,10 @@ def _data(run: _Run):
     else:   # the vocabulary rounded up to a multiple of 64
         cfg = SvendConfig.from_preset(args.model_size, vocab_size=-(-tok.vocab_size // 64) * 64, head=head)
     seq = min(args.max_seq_len, cfg.max_seq_len)
-    if run.task == "verifier":   # clean traces and corruptions with known first errors, labelled at step boundaries
+    if run.task == "verifier":   # clean traces, corruptions with known first errors, the reasoner's own samples
         docs, trep = verifier_documents(tok, run.recs, seed=args.seed)
-        log(f"verifier data: {trep['clean']} clean and {trep['corrupted']} corrupted traces ({trep['by_kind']})")
+        log(f"verifier data: {trep['clean']} clean and {trep['corrupted']} corrupted traces ({trep['by_kind']})"
+            + (f", the reasoner's own samples {trep['natural']}" if trep["natural"] else ""))
     else: docs, trep = tokenize_records(tok, run.recs)
     if trep["skipped"]: log(f"skipped {len(trep['skipped'])} records that could not be rendered")
     packed, prep = pack(docs, seq, tok.pad_id, labels=run.task == "verifier")
@@ -421,7 +422,8 @@ def _data(run: _Run):
 def _model(run: _Run):
     "The model (initialised, adapted, compiled, sharded), its optimizer and schedule; a checkpoint restored into them."
     args, log, cfg, task = run.args, run.log, run.cfg, run.task
-    model = SvendVerifier(cfg) if task == "verifier" else Svend(cfg)
+    # a verifier reads the turns of its documents (its surprise features): it needs the tokenizer's special ids
+    model = SvendVerifier(cfg).use_tokens(run.tok.special) if task == "verifier" else Svend(cfg)
     if not args.fsdp: model = model.to(run.device)   # (sharding moves each process's shards to its device)
     if run.init is not None and run.resume_from is None:
         missing, unexpected = model.load_state_dict(run.init[0].state_dict(), strict=False)

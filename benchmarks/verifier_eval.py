@@ -1,0 +1,88 @@
+"""The verifier and search table of issue 16, outside the quickstart.
+
+Given a quickstart output directory (its `reasoner/`, `verifier/` and `data/eval_*.jsonl`), or a reasoner, a
+verifier and files of held-out problems, it measures:
+
+* corrupted traces (svend.reasoning.verifier.evaluate_verifier): catch rate, false alarms on the clean traces,
+  catch rate per corruption kind, first wrong step located, AUC;
+* natural errors and search (svend.evaluation.tools.search_eval): a greedy answer and N samples per problem;
+  the verifier's AUC between the samples with right and with wrong answers; accuracy, tokens and seconds per
+  problem of greedy, plain majority, verifier-weighted majority, best-of-N (and, with --beam, step-level beam);
+
+prints the table and writes everything to --out.
+
+    python benchmarks/verifier_eval.py --run ~/.svend/quickstart --problems 200 --n 8 --workers 2
+    python benchmarks/verifier_eval.py --reasoner R --verifier V --problems-file a.jsonl --problems-file b.jsonl
+"""
+import argparse, json, platform, time
+from pathlib import Path
+import torch
+
+from svend.reasoning.orchestrator import Reasoner
+from svend.reasoning.verifier import evaluate_verifier
+from svend.evaluation.tools import search_eval
+
+
+def load(path) -> list[dict]:
+    return [json.loads(l) for l in Path(path).read_text().splitlines() if l.strip()]
+
+
+def table(v: dict, se: dict) -> str:
+    pct = lambda x: "n/a" if x is None else f"{x:.1%}"
+    L = ["| corrupted traces | |", "|---|---|",
+         f"| caught | {pct(v['catch_rate'])} of {v['corrupted']} |",
+         f"| false alarms | {pct(v['false_alarm_rate'])} of {v['clean']} |",
+         *(f"| caught: {k} | {pct(x)} |" for k, x in v["catch_rate_by_kind"].items()),
+         f"| first wrong step located (of catches) | {pct(v['first_error_located'])} |",
+         f"| AUC clean against corrupted | {v['auc']:.3f} |", ""]
+    nat = se["natural"]
+    L += [f"Natural errors: {nat['samples']} samples, {nat['right']} right, {nat['wrong']} wrong; AUC "
+          + ("n/a" if nat["auc"] is None else f"{nat['auc']:.3f}"), "",
+          f"| method ({se['problems']} problems, N = {se['n']}) | accuracy | tokens / problem | s / problem |",
+          "|---|---|---|---|"]
+    for m in ("greedy", "majority", "weighted_majority", "best_of_n", "beam", "any_of_n"):
+        if m in se:
+            L.append(f"| {m} | {pct(se[m]['accuracy'])} | {se[m]['tokens_per_problem']:.0f} | "
+                     f"{se[m]['seconds_per_problem']:.2f} |")
+    return "\n".join(L)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    ap.add_argument("--run", help="a quickstart output directory (reasoner/, verifier/, data/eval_*.jsonl)")
+    ap.add_argument("--reasoner", help="reasoner directory (default: RUN/reasoner)")
+    ap.add_argument("--verifier", help="verifier directory (default: RUN/verifier)")
+    ap.add_argument("--problems-file", action="append", default=[],
+                    help="held-out problems, JSON Lines with question and answer (repeatable; default: RUN's "
+                         "held-in and held-out evaluation sets, half of --problems from each)")
+    ap.add_argument("--problems", type=int, default=200, help="problems for natural errors and search")
+    ap.add_argument("--n", type=int, default=8, help="samples per problem")
+    ap.add_argument("--corrupted", type=int, default=150, help="traces scored clean and corrupted")
+    ap.add_argument("--workers", type=int, default=2, help="one-thread processes sharing the search")
+    ap.add_argument("--beam", action="store_true", help="also run step-level beam search (costly)")
+    ap.add_argument("--out", default="benchmarks/results/verifier_eval.json")
+    a = ap.parse_args(argv)
+    if not a.run and not (a.reasoner and a.verifier and a.problems_file):
+        ap.error("give --run, or --reasoner, --verifier and --problems-file")
+    run = Path(a.run).expanduser() if a.run else None
+    reasoner_dir, verifier_dir = Path(a.reasoner or run / "reasoner"), Path(a.verifier or run / "verifier")
+    files = a.problems_file or [run / "data" / "eval_heldin.jsonl", run / "data" / "eval_heldout.jsonl"]
+    sets = [load(f) for f in files]
+    per = -(-a.problems // len(sets))
+    problems = [r for s in sets for r in s[:per]][:a.problems]
+    t = time.perf_counter()
+    reasoner = Reasoner.from_pretrained(reasoner_dir, verifier_path=verifier_dir, max_tokens=400)
+    v = evaluate_verifier(reasoner.verifier, sets[0][:a.corrupted], progress=True)
+    se = search_eval(reasoner_dir, problems, n=a.n, workers=a.workers, verifier_path=verifier_dir, beam=a.beam)
+    out = {"reasoner": str(reasoner_dir), "verifier": str(verifier_dir), "problems_files": [str(f) for f in files],
+           "machine": f"{platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}",
+           "minutes": (time.perf_counter() - t) / 60, "verifier": v, "search": se}
+    print(table(v, se))
+    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(a.out).write_text(json.dumps(out, indent=1) + "\n")
+    print(f"written {a.out} ({out['minutes']:.1f} min)")
+
+
+if __name__ == "__main__":
+    main()
