@@ -700,8 +700,11 @@ def main(argv=None):
                     "verifier_eval",
                     "search_problems",
                     "search_n",
+                    "own_k",
+                    "calibration",
                 )
             },
+            own_problems=min(recipe.own_problems, FAST.own_problems),   # a base recipe samples none
             budget_minutes=FAST.budget_minutes * (3 if a.base else 1)
         )
     if a.reasoner_minutes: recipe = replace(recipe, reasoner_minutes=a.reasoner_minutes)
