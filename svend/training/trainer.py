@@ -28,7 +28,7 @@ from ..inference.engine import model_files
 from ..data.synthetic import generate
 from ..inference.engine import load_model
 from ..reasoning.verifier import verifier_documents
-from ..reasoning.verifier import SvendVerifier
+from ..reasoning.verifier import SvendVerifier, Verifier, calibrate_threshold
 from torch.nn.parallel import DistributedDataParallel
 from typing import Callable
 
@@ -78,6 +78,10 @@ class TrainArgs:
     distill_alpha: float = 0.5          # weight of the hard (next-token) loss; 1 - alpha goes to the soft targets
     distill_temperature: float = 2.0
     vocab_size: int | None = None       # tokenizer size when one is trained (default: the preset's)
+    calibrate: str | None = None        # task verifier: clean verified traces it did not train on (JSON Lines); the
+                                        # final model's threshold lets at most calibrate_false_alarms of them fall
+                                        # below it, saved as verifier.json beside its weights
+    calibrate_false_alarms: float = 0.08
 
 # %% ../../nbs/21_trainer.ipynb #4e99b6f2
 _PY_TYPES = {"str": str, "int": int, "float": (int, float), "bool": bool, "None": type(None)}
@@ -168,6 +172,11 @@ def check_args(args: TrainArgs) -> None:
     if args.fsdp and args.optimizer != "adamw":   # bitsandbytes' kernels take plain tensors, not FSDP's DTensor shards
         raise UserError(f"--fsdp with --optimizer {args.optimizer} is not supported yet: use --optimizer adamw")
     if args.fsdp and args.teacher: raise UserError("--fsdp with --teacher is not supported yet: distil in one process")
+    if args.calibrate is not None:
+        if args.task != "verifier": raise UserError("calibrate sets a verifier's threshold: it needs --task verifier")
+        input_file(args.calibrate, "calibration file")
+    if not 0 < args.calibrate_false_alarms < 1:
+        raise UserError(f"calibrate_false_alarms must be between 0 and 1, got {args.calibrate_false_alarms}")
     output_dir(args.output_dir)
     for p in args.data: input_file(p, "data file")
     if args.tokenizer: SvendTokenizer.load(input_file(args.tokenizer, "tokenizer"))   # milliseconds; says if not one
@@ -568,8 +577,15 @@ def _finish(run: _Run) -> dict:
     run.barrier()
     if run.wandb_run: run.wandb_run.finish()
     if (run.world > 1 or args.fsdp) and torch.distributed.is_initialized(): torch.distributed.destroy_process_group()
-    return {"steps": run.step, "final": str(final), "params": run.cfg.num_params(),
-            "sequences": run.prep["sequences"], "world_size": run.world, "data": run.data_report.as_dict()}
+    summary = {"steps": run.step, "final": str(final), "params": run.cfg.num_params(),
+               "sequences": run.prep["sequences"], "world_size": run.world, "data": run.data_report.as_dict()}
+    if args.calibrate and rank == 0:   # the threshold a verifier is used at, from traces it did not train on
+        recs, _ = load_jsonl(args.calibrate, log=run.log)
+        c = summary["calibration"] = calibrate_threshold(Verifier.from_pretrained(final), recs,
+                                                         args.calibrate_false_alarms, save_to=final)
+        run.log(f"threshold {c['threshold']:.3f}: {c['false_alarm_rate']:.0%} of {c['clean']} clean traces below "
+                f"it, {c['catch_rate']:.0%} of their corruptions (verifier.json)")
+    return summary
 
 # %% ../../nbs/21_trainer.ipynb #d0ee81f2
 def train(args: TrainArgs, log=print) -> dict:
@@ -624,6 +640,12 @@ def parse_args(argv: list[str] | None = None) -> TrainArgs:
     ap.add_argument("--tokenizer", help="tokenizer.model to use instead of training one")
     ap.add_argument("--task", choices=["lm", "verifier"], help="what to train (default: lm; verifier for 3b-verifier; "
                     "rl: reinforcement learning, its own flags)")
+    ap.add_argument("--calibrate", metavar="FILE",
+                    help="with --task verifier: verified traces it did not train on (JSON Lines); the saved model's "
+                    "threshold lets at most --calibrate-false-alarms of them fall below it (written to verifier.json, "
+                    "which svend_serve, svend_app and svend_eval read; without it the threshold is 0.5)")
+    ap.add_argument("--calibrate-false-alarms", type=float,
+                    help="the share of clean calibration traces allowed below the threshold (default 0.08)")
     ap.add_argument(
         "--init-from",
         help="start from this model's weights and tokenizer: a Svend model (a verifier from its reasoner) "
