@@ -10,7 +10,7 @@ from pathlib import Path
 import torch
 from .data.cli import ArgumentParser, cli, output_dir, positive_float, svend_home
 from .models.config import SvendConfig
-from .models.transformer import Svend
+from .models.transformer import Svend, can_compile
 from collections import Counter
 from .data.synthetic import generate, write_jsonl, held_out_summary
 from .evaluation.handwritten import handwritten_records
@@ -25,7 +25,7 @@ import platform
 from .models.pretrained import pretrained_config
 
 # %% auto #0
-__all__ = ['BASE', 'BASES', 'FAST', 'SEED_QUESTIONS', 'Recipe', 'seconds_per_step', 'steps_for', 'make_data', 'run_summary',
+__all__ = ['BASE', 'BASES', 'FAST', 'SEED_QUESTIONS', 'Recipe', 'step_seconds', 'steps_for', 'make_data', 'run_summary',
            'add_own_samples', 'train_models', 'rl_stage', 'seed_questions', 'evaluate', 'criteria', 'compare_rows',
            'write_report', 'quickstart', 'ensure_default_model', 'main']
 
@@ -36,8 +36,8 @@ class Recipe:
     heldin_eval: int = 200         # new problems written with rules seen in training, kept out of training
     heldout_eval: int = 200        # problems whose questions each use one held-out grammar rule
     handwritten_eval: int = 0      # hand-written questions to evaluate (0: all of them)
-    reasoner_minutes: float = 11.0
-    verifier_minutes: float = 3.0
+    reasoner_minutes: float = 10.3
+    verifier_minutes: float = 2.8
     lr: float = 1e-3
     verifier_lr: float = 5e-4
     batch_size: int = 16
@@ -59,12 +59,13 @@ class Recipe:
     eval_batch: int = 1            # > 1: that many questions decode at once, sharing forward passes (large models)
     rl_minutes: float = 0.0        # > 0: reinforcement learning on rollouts after SFT (svend.training.rl), this long
     rl_lr: float = 2e-5
+    compile: bool = True           # compile the tiny model's blocks for training (if this machine can: a C++ compiler)
 
 # Fine-tuning SmolLM2-135M-Instruct (issue 22): 27x the parameters, so about 300 tokens/s of training on 2 cores
 # instead of 7,000; a few thousand traces are all it can read in its minutes, and evaluation decodes in batches.
 BASE = Recipe(base="smollm2-135m", traces=4000, reasoner_minutes=14.0, verifier_minutes=1.5, lr=2e-4, verifier_lr=5e-5,
               batch_size=4, verifier_eval=60, search_problems=4, search_n=2, eval_batch=32, budget_minutes=30.0,
-              own_problems=0)   # sampling a 135M model on 2 cores costs minutes the budget does not have
+              own_problems=0, compile=False)   # sampling a 135M model on 2 cores costs minutes the budget does not have
 BASES = {"smollm2-135m": BASE}
 
 FAST = Recipe(
@@ -89,28 +90,34 @@ SEED_QUESTIONS = [("What is the derivative of x^3 + 2x?", "3*x**2 + 2", "chat"),
                   ("Solve: What is the derivative of x^3 + 2x?", "3*x**2 + 2", "completions")]
 
 # %% ../nbs/61_quickstart.ipynb #a4c3840f
-def seconds_per_step(preset, batch: int, seq: int, vocab: int, reps: int = 5, warmup: int = 1) -> float:
-    "Median seconds of one training step of a random model of `preset` (a preset name or a `SvendConfig`)."
+def step_seconds(preset, batch: int, seq: int, vocab: int, reps: int = 5, warmup: int = 1,
+                 compile: bool = False) -> tuple[float, float]:
+    """(median seconds of one training step, seconds of the warm-up steps) of a random model of `preset` (a preset
+    name or a `SvendConfig`), its blocks compiled with `compile`: the warm-up holds the compilation."""
     torch.manual_seed(0)
     cfg = preset if isinstance(preset, SvendConfig) else SvendConfig.from_preset(preset, vocab_size=vocab)
     vocab = cfg.vocab_size
     model = Svend(cfg).train()
+    if compile: model.compile_blocks()
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
     x = torch.randint(0, vocab, (batch, seq))
     def step():
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=not torch.cuda.is_available()):
             loss = model(x, targets=x)
         loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
-    for _ in range(warmup): step()   # the first steps are slower (allocations, kernel choices)
+    t = time.perf_counter()
+    for _ in range(warmup): step()   # the first steps are slower (allocations, kernel choices, compilation)
+    setup = time.perf_counter() - t
     times = []
     for _ in range(reps):
         t = time.perf_counter(); step(); times.append(time.perf_counter() - t)
-    return sorted(times)[
-        len(times) // 2
-    ]  # the median: a step slowed by other work on the machine does not set the budget
+    median = sorted(times)[len(times) // 2]   # the median: a step slowed by other work does not set the budget
+    if compile: torch._dynamo.reset()   # the trainer compiles its own model
+    return median, setup
 
-def steps_for(minutes: float, s_per_step: float, floor: int = 10) -> int:
-    return max(floor, int(minutes * 60 / s_per_step))
+def steps_for(minutes: float, s_per_step: float, setup: float = 0.0, floor: int = 10) -> int:
+    "How many steps of `s_per_step` seconds fit in `minutes`, after `setup` seconds (a compilation)."
+    return max(floor, int((minutes * 60 - setup) / s_per_step))
 
 # %% ../nbs/61_quickstart.ipynb #ea0aa6bb
 def make_data(recipe: Recipe, out: Path, log=print) -> dict:
@@ -177,17 +184,23 @@ def train_models(recipe: Recipe, out: Path, log=print) -> dict:
     if recipe.base:   # time a step of the pretrained model's shape (random weights: the cost is the same)
         # 135M parameters on 2 cores: steps take 9.7, 9.0, 7.1, 6.7, 6.2, 5.4 s before settling near 6 s, and a probe
         # after one warm-up step sized a 14-minute budget as 8 minutes of training: warm up three
-        sps = seconds_per_step(
+        sps, _ = step_seconds(
             pretrained_config(recipe.base, log=log), recipe.batch_size, recipe.seq_len, 0, reps=3, warmup=3
         )
-    else: sps = seconds_per_step("tiny", recipe.batch_size, recipe.seq_len, recipe.vocab_size)
+        compiled, setup = False, 0.0
+    else:   # compiled blocks when this machine can build them: the step, and the compilation each run pays once
+        compiled = recipe.compile and can_compile()
+        sps, setup = step_seconds("tiny", recipe.batch_size, recipe.seq_len, recipe.vocab_size, compile=compiled)
+        setup = max(0.0, setup - sps) if compiled else 0.0
+        if compiled: log(f"compiled blocks: {setup:.0f} s compiling, once per training run")
     # a real step costs about a tenth more than the bare timed one (data, logging; measured 1.28 s against 1.14 s)
-    steps, vsteps = steps_for(recipe.reasoner_minutes, sps * 1.1), steps_for(recipe.verifier_minutes, sps * 1.1)
+    steps = steps_for(recipe.reasoner_minutes, sps * 1.1, setup)
+    vsteps = steps_for(recipe.verifier_minutes, sps * 1.1, setup)
     log(
         f"this machine: {sps:.2f} s per step of {recipe.batch_size} x {recipe.seq_len} tokens -> reasoner {steps} "
         f"steps, verifier {vsteps}"
     )
-    common = dict(model_size="tiny", epochs=100, batch_size=recipe.batch_size, grad_accum=1,
+    common = dict(model_size="tiny", epochs=100, batch_size=recipe.batch_size, grad_accum=1, compile=compiled,
                   max_seq_len=recipe.seq_len, save_steps=10**9, no_wandb=True, seed=recipe.seed, keep_checkpoints=1)
     # the verifier sees about two traces per sequence it trains on (clean + corrupted): corrupting all the
     # training data would spend a minute or more on traces it never reads

@@ -68,13 +68,29 @@ def _row(reasoner, r: dict, phrasing: str | None) -> dict:
 
 _WORKER: dict = {}
 
-def _shard(args) -> list[dict]:
-    "A worker process's share: its own one-thread reasoner, loaded once."
-    path, max_tokens, records, phrasing = args
-    if "reasoner" not in _WORKER:
+def _worker_reasoner(path, max_tokens: int, verifier_path=None) -> Reasoner:
+    "This worker process's one-thread reasoner (with its verifier, if given), loaded on its first chunk."
+    key = (str(path), max_tokens, str(verifier_path))
+    if key not in _WORKER:
         torch.set_num_threads(1)
-        _WORKER["reasoner"] = Reasoner.from_pretrained(path, max_tokens=max_tokens)
-    return [_row(_WORKER["reasoner"], r, phrasing) for r in records]
+        _WORKER[key] = Reasoner.from_pretrained(path, verifier_path=verifier_path, max_tokens=max_tokens)
+    return _WORKER[key]
+
+def _in_workers(shard, args_of, items: list, workers: int, chunk: int, desc: str, progress: bool) -> list:
+    """The results of `shard(args_of(c))` for the chunks `c` of `chunk` items, concatenated in order, computed in
+    `workers` processes; the bar counts items. Spawned, not forked: no copy of this process's threads."""
+    chunks = [items[i:i + chunk] for i in range(0, len(items), chunk)]
+    out, bar = [], tqdm(total=len(items), desc=desc, disable=not progress)
+    with mp.get_context("spawn").Pool(workers) as pool:
+        for part, c in zip(pool.imap(shard, [args_of(c) for c in chunks]), chunks):
+            out += part; bar.update(len(c))
+    bar.close()
+    return out
+
+def _shard(args) -> list[dict]:
+    "A worker process's share of `tool_use_eval`."
+    path, max_tokens, records, phrasing = args
+    return [_row(_worker_reasoner(path, max_tokens), r, phrasing) for r in records]
 
 def _aggregate(rows: list[dict], examples: int, max_misses: int) -> dict:
     total, groups = Counter(), defaultdict(Counter)
@@ -129,12 +145,8 @@ def tool_use_eval(reasoner, records: list[dict], phrasing: str | None = None, ex
                                  desc="tool use", disable=not progress))
         finally: batcher.stop()
     elif isinstance(reasoner, (str, Path)) and workers > 1:
-        chunks = [records[i:i + 8] for i in range(0, len(records), 8)]
-        rows, bar = [], tqdm(total=len(records), desc="tool use", disable=not progress)
-        with mp.get_context("spawn").Pool(workers) as pool:   # spawn: no forked copy of this process's threads
-            for part in pool.imap(_shard, [(str(reasoner), max_tokens, c, phrasing) for c in chunks]):
-                rows += part; bar.update(len(part))
-        bar.close()
+        rows = _in_workers(_shard, lambda c: (str(reasoner), max_tokens, c, phrasing), records, workers, 8,
+                           "tool use", progress)
     else:
         if isinstance(reasoner, (str, Path)):
             reasoner = Reasoner.from_pretrained(reasoner, max_tokens=max_tokens)
@@ -162,12 +174,9 @@ def _search_row(reasoner, r: dict, n: int, seed: int, beam: bool) -> dict:
     return row
 
 def _search_shard(args) -> list[dict]:
-    "A worker process's share: its own one-thread reasoner and verifier, loaded once."
+    "A worker process's share of `search_eval`."
     path, verifier_path, max_tokens, records, n, beam = args
-    if "searcher" not in _WORKER:
-        torch.set_num_threads(1)
-        _WORKER["searcher"] = Reasoner.from_pretrained(path, verifier_path=verifier_path, max_tokens=max_tokens)
-    return [_search_row(_WORKER["searcher"], r, n, seed, beam) for seed, r in records]
+    return [_search_row(_worker_reasoner(path, max_tokens, verifier_path), r, n, seed, beam) for seed, r in records]
 
 def _vote(samples: list[dict], weight) -> dict | None:
     "The sample whose answer has the largest total weight (the best-weighted sample of that answer)."
@@ -189,13 +198,8 @@ def search_eval(reasoner, records: list[dict], n: int = 8, progress: bool = True
     one-thread processes share the problems)."""
     jobs = list(enumerate(records))
     if isinstance(reasoner, (str, Path)) and workers > 1:
-        chunks = [jobs[i:i + 4] for i in range(0, len(jobs), 4)]
-        rows, bar = [], tqdm(total=len(jobs), desc="search", disable=not progress)
-        with mp.get_context("spawn").Pool(workers) as pool:
-            for part in pool.imap(_search_shard, [(str(reasoner), str(verifier_path), max_tokens, c, n, beam)
-                                                  for c in chunks]):
-                rows += part; bar.update(len(part))
-        bar.close()
+        rows = _in_workers(_search_shard, lambda c: (str(reasoner), str(verifier_path), max_tokens, c, n, beam),
+                           jobs, workers, 4, "search", progress)
     else:
         if isinstance(reasoner, (str, Path)):
             reasoner = Reasoner.from_pretrained(reasoner, verifier_path=verifier_path, max_tokens=max_tokens)
@@ -251,12 +255,9 @@ def _own_rows(reasoner, r: dict, k: int, seed: int, temperature: float) -> list[
     return out
 
 def _own_shard(args) -> list[dict]:
-    "A worker process's share: its own one-thread reasoner, loaded once."
+    "A worker process's share of `own_samples`."
     path, max_tokens, jobs, k, temperature = args
-    if "reasoner" not in _WORKER:
-        torch.set_num_threads(1)
-        _WORKER["reasoner"] = Reasoner.from_pretrained(path, max_tokens=max_tokens)
-    return [rec for seed, r in jobs for rec in _own_rows(_WORKER["reasoner"], r, k, seed, temperature)]
+    return [rec for seed, r in jobs for rec in _own_rows(_worker_reasoner(path, max_tokens), r, k, seed, temperature)]
 
 def own_samples(reasoner, records: list[dict], k: int = 4, workers: int = 1, max_tokens: int = 400,
                 temperature: float = 0.8, progress: bool = True) -> list[dict]:
@@ -265,14 +266,8 @@ def own_samples(reasoner, records: list[dict], k: int = 4, workers: int = 1, max
     one-thread processes share the records)."""
     jobs = list(enumerate(records))
     if isinstance(reasoner, (str, Path)) and workers > 1:
-        chunks = [jobs[i:i + 8] for i in range(0, len(jobs), 8)]
-        out, bar = [], tqdm(total=len(jobs), desc="own samples", disable=not progress)
-        with mp.get_context("spawn").Pool(workers) as pool:
-            for part, c in zip(pool.imap(_own_shard, [(str(reasoner), max_tokens, c, k, temperature)
-                                                      for c in chunks]), chunks):
-                out += part; bar.update(len(c))
-        bar.close()
-        return out
+        return _in_workers(_own_shard, lambda c: (str(reasoner), max_tokens, c, k, temperature), jobs, workers, 8,
+                           "own samples", progress)
     if isinstance(reasoner, (str, Path)): reasoner = Reasoner.from_pretrained(reasoner, max_tokens=max_tokens)
     return [rec for seed, r in tqdm(jobs, desc="own samples", disable=not progress)
             for rec in _own_rows(reasoner, r, k, seed, temperature)]

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/01_transformer.ipynb #70d1b1e8
 from __future__ import annotations
-import math
+import math, os, shutil
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
@@ -14,7 +14,8 @@ from ..data.tokenizer import IGNORE_INDEX
 
 # %% auto #0
 __all__ = ['VERIFIER_TOKENS', 'RMSNorm', 'rope_frequencies', 'Rotary', 'apply_rotary', 'KVCache', 'make_cache', 'Attention',
-           'FeedForward', 'Block', 'linear_cross_entropy', 'Svend', 'written_mask', 'SvendVerifier', 'compile_blocks']
+           'FeedForward', 'Block', 'linear_cross_entropy', 'Svend', 'written_mask', 'SvendVerifier', 'compile_blocks',
+           'can_compile']
 
 # %% ../../nbs/01_transformer.ipynb #f580911b
 class RMSNorm(nn.Module):
@@ -338,3 +339,8 @@ def compile_blocks(self: Svend, **compile_kwargs) -> Svend:
     return self
 
 Svend.compile_blocks = compile_blocks
+
+def can_compile() -> bool:
+    "Whether `torch.compile` can build kernels here: on a GPU (Triton), or on a CPU with a C++ compiler on PATH."
+    if torch.cuda.is_available(): return True
+    return any(shutil.which(c) for c in (os.environ.get("CXX", "c++"), "g++", "clang++"))
