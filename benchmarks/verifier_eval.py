@@ -34,7 +34,13 @@ def table(v: dict, se: dict) -> str:
          f"| false alarms | {pct(v['false_alarm_rate'])} of {v['clean']} |",
          *(f"| caught: {k} | {pct(x)} |" for k, x in v["catch_rate_by_kind"].items()),
          f"| first wrong step located (of catches) | {pct(v['first_error_located'])} |",
-         f"| AUC clean against corrupted | {v['auc']:.3f} |", ""]
+         *(f"| located: {k} | {pct(x)} |" for k, x in v.get("located_by_kind", {}).items()),
+         f"| AUC clean against corrupted | {v['auc']:.3f} |"]
+    if h := v.get("hybrid"):   # its own rows: the learned verifier's figures above stand alone
+        L += [f"| hybrid (verifier or tool calls re-run): caught | {pct(h['catch_rate'])} |",
+              f"| hybrid: false alarms | {pct(h['false_alarm_rate'])} |",
+              f"| hybrid: first wrong step located | {pct(h['first_error_located'])} |"]
+    L.append("")
     nat = se["natural"]
     L += [f"Natural errors: {nat['samples']} samples, {nat['right']} right, {nat['wrong']} wrong; AUC "
           + ("n/a" if nat["auc"] is None else f"{nat['auc']:.3f}"), "",
@@ -73,7 +79,8 @@ def main(argv=None):
     problems = [r for s in sets for r in s[:per]][:a.problems]
     t = time.perf_counter()
     reasoner = Reasoner.from_pretrained(reasoner_dir, verifier_path=verifier_dir, max_tokens=400)
-    v = evaluate_verifier(reasoner.verifier, sets[0][:a.corrupted], progress=True)
+    v = evaluate_verifier(reasoner.verifier, sets[0][:a.corrupted], progress=True, rerun=True,
+                          registry=reasoner.registry)
     se = search_eval(reasoner_dir, problems, n=a.n, workers=a.workers, verifier_path=verifier_dir, beam=a.beam)
     out = {"reasoner": str(reasoner_dir), "verifier": str(verifier_dir), "problems_files": [str(f) for f in files],
            "machine": f"{platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}",

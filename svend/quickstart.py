@@ -317,7 +317,8 @@ def evaluate(recipe: Recipe, out: Path, log=print) -> dict:
         f"held-out rules {acc('held-out'):.0%}, hand-written {acc('hand-written'):.0%}")
     reasoner = Reasoner.from_pretrained(out / "reasoner", verifier_path=out / "verifier", max_tokens=400)
     res["seeds"] = seed_questions(reasoner, log)
-    res["verifier"] = evaluate_verifier(reasoner.verifier, heldin[:recipe.verifier_eval], progress=True)
+    res["verifier"] = evaluate_verifier(reasoner.verifier, heldin[:recipe.verifier_eval], progress=True, rerun=True,
+                                        registry=reasoner.registry)
     log(
         f"verifier: catches {res['verifier']['catch_rate']:.0%} of corrupted traces, "
         f"{res['verifier']['false_alarm_rate']:.0%} false alarms"
@@ -383,6 +384,9 @@ def criteria(results: dict, recipe: Recipe) -> list[dict]:
          ">= 60%", 0.6, True),
         ("verifier: first wrong step located (of catches)", v["first_error_located"], pct, ">= 80%", 0.8, True),
     ]
+    if "hybrid" in v:   # issue 16's optional check, its own row: the learned verifier's rows above stand alone
+        rows.append(("hybrid, verifier or tool calls re-run: first wrong step located",
+                     v["hybrid"]["first_error_located"], pct, ">= 80%", 0.8, True))
     out = [(c, m, f, t, m >= thr, acc) for c, m, f, t, thr, acc in rows]
     out += [
         ("verifier false alarms (clean traces)", v["false_alarm_rate"], pct, "<= 10%", v["false_alarm_rate"] <= 0.1,
@@ -552,7 +556,12 @@ def write_report(results: dict, recipe: Recipe, out: Path) -> Path:
         f"- catch rate {_pct(v['catch_rate'])} of {v['corrupted']} corrupted traces, false alarms "
         f"{_pct(v['false_alarm_rate'])} of {v['clean']} clean ones (threshold {v['threshold']}), AUC {v['auc']:.3f}",
         "- caught by kind: " + ", ".join(f"{k} {_pct(x)}" for k, x in v["catch_rate_by_kind"].items()),
-        f"- first error located (of those caught): {_pct(v['first_error_located'])}",
+        f"- first error located (of those caught): {_pct(v['first_error_located'])}; by kind: "
+        + ", ".join(f"{k} {_pct(x)}" for k, x in v.get("located_by_kind", {}).items()),
+        *([f"- hybrid (the learned verifier's first flag, or the first step whose tool call gives another result when "
+           f"run again, whichever comes first): catch rate {_pct(h['catch_rate'])}, false alarms "
+           f"{_pct(h['false_alarm_rate'])}, first error located {_pct(h['first_error_located'])}; by kind: "
+           + ", ".join(f"{k} {_pct(x)}" for k, x in h["located_by_kind"].items())] if (h := v.get("hybrid")) else []),
         "",
         f"## Search ({se['problems']} problems, N = {se['n']})",
         "",

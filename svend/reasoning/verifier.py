@@ -14,6 +14,7 @@ from ..models.config import SvendConfig
 from ..models.transformer import Svend, SvendVerifier, KVCache
 from ..data.tokenizer import SvendTokenizer, normalize_record, IGNORE_INDEX
 from ..data.synthetic import trusted_call
+from ..tools.registry import ToolRegistry, default_registry
 from .answers import answers_equivalent
 from ..inference.engine import load_model, model_files
 from tqdm.auto import tqdm
@@ -21,7 +22,7 @@ from tqdm.auto import tqdm
 # %% auto #0
 __all__ = ['CORRUPTIONS', 'score_positions', 'position_labels', 'perturb_number', 'corrupt', 'first_difference',
            'verifier_example', 'corrupted_pairs', 'natural_example', 'verifier_documents', 'Verifier',
-           'calibrate_threshold', 'evaluate_verifier']
+           'rerun_tool_calls', 'calibrate_threshold', 'evaluate_verifier']
 
 # %% ../../nbs/42_verifier.ipynb #b58beff7
 def score_positions(tok: SvendTokenizer, ids: list[int]) -> list[int]:
@@ -235,6 +236,22 @@ class Verifier:
 
     def score_record(self, record: dict) -> dict: return self.score(self.tok.render(record)[0])
 
+# %% ../../nbs/42_verifier.ipynb #233430ae
+def _same_text(a: str, b: str) -> bool: return a.split() == b.split()
+
+def rerun_tool_calls(record: dict, registry: ToolRegistry | None = None) -> int | None:
+    """The first step (1-based) whose recorded tool result differs from running its call again with `registry`'s
+    sandboxed tools (default: `default_registry()`), or None. A call that fails to run again for want of time
+    proves nothing and is passed over."""
+    registry = registry or default_registry()
+    for i, s in enumerate(normalize_record(record)["reasoning"], start=1):
+        call = s.get("tool_call")
+        if not call or "tool_result" not in s: continue
+        res = registry.execute(call["name"], call.get("args") or {})
+        if not res.ok and "timed out" in (res.error or ""): continue
+        if not _same_text(res.text(), s["tool_result"]): return i
+    return None
+
 # %% ../../nbs/42_verifier.ipynb #cbb949e4
 def _auc(pos_scores: list[float], neg_scores: list[float]) -> float:
     "P(a clean trace scores higher than a corrupted one), ties counted half."
@@ -262,22 +279,42 @@ def calibrate_threshold(verifier: Verifier, records: list[dict], max_false_alarm
         (d / "verifier.json").write_text(json.dumps(out, indent=1) + "\n")
     return out
 
-def evaluate_verifier(verifier: Verifier, records: list[dict], seed: int = 1, progress: bool = False) -> dict:
-    "Catch rate, false alarms, localisation and AUC on clean and corrupted versions of `records`."
+def _step_order(first_error) -> float:
+    "A first error's place in the trace: a step number, the answer after every step, None never."
+    return math.inf if first_error is None else (1e9 if first_error == "answer" else first_error)
+
+def evaluate_verifier(verifier: Verifier, records: list[dict], seed: int = 1, progress: bool = False,
+                      rerun: bool = False, registry: ToolRegistry | None = None) -> dict:
+    """Catch rate, false alarms, localisation (overall and per corruption kind) and AUC on clean and corrupted
+    versions of `records`. With `rerun`, also the same figures for the hybrid check (`hybrid`): the learned
+    verifier's first flagged position, or the first step whose tool call gives another result when run again
+    (`rerun_tool_calls`), whichever comes first."""
     pairs = list(corrupted_pairs(records, seed))
     clean_scores, bad_scores = [], []
-    caught, total, located = Counter(), Counter(), 0
+    caught, total, located = Counter(), Counter(), Counter()
+    h_caught, h_located, h_alarms = Counter(), Counter(), 0
+    registry = (registry or default_registry()) if rerun else None
     for r, err, kind in tqdm(pairs, desc="verifier eval", disable=not progress):
         s = verifier.score_record(r)
+        flagged = s["first_error"] if s["score"] < verifier.threshold else None
+        if rerun:   # the earlier of the two checks' first errors
+            hybrid = min(flagged, rerun_tool_calls(r, registry), key=_step_order)
+            if kind is None: h_alarms += hybrid is not None
+            elif hybrid is not None: h_caught[kind] += 1; h_located[kind] += hybrid == err
         if kind is None: clean_scores.append(s["score"]); continue
         bad_scores.append(s["score"]); total[kind] += 1
-        if s["score"] < verifier.threshold:
-            caught[kind] += 1
-            located += s["first_error"] == err
-    n_bad = sum(total.values())
-    return {"threshold": verifier.threshold, "clean": len(clean_scores), "corrupted": n_bad,
-            "catch_rate": sum(caught.values()) / max(1, n_bad),
-            "false_alarm_rate": sum(s < verifier.threshold for s in clean_scores) / max(1, len(clean_scores)),
-            "catch_rate_by_kind": {k: caught[k] / total[k] for k in sorted(total)},
-            "first_error_located": located / max(1, sum(caught.values())),
-            "auc": _auc(clean_scores, bad_scores)}
+        if flagged is not None: caught[kind] += 1; located[kind] += flagged == err
+    n_bad, kinds = sum(total.values()), sorted(total)
+    out = {"threshold": verifier.threshold, "clean": len(clean_scores), "corrupted": n_bad,
+           "catch_rate": sum(caught.values()) / max(1, n_bad),
+           "false_alarm_rate": sum(s < verifier.threshold for s in clean_scores) / max(1, len(clean_scores)),
+           "catch_rate_by_kind": {k: caught[k] / total[k] for k in kinds},
+           "first_error_located": sum(located.values()) / max(1, sum(caught.values())),
+           "located_by_kind": {k: located[k] / caught[k] for k in kinds if caught[k]},
+           "auc": _auc(clean_scores, bad_scores)}
+    if rerun:
+        out["hybrid"] = {"catch_rate": sum(h_caught.values()) / max(1, n_bad),
+                         "false_alarm_rate": h_alarms / max(1, len(clean_scores)),
+                         "first_error_located": sum(h_located.values()) / max(1, sum(h_caught.values())),
+                         "located_by_kind": {k: h_located[k] / h_caught[k] for k in kinds if h_caught[k]}}
+    return out
