@@ -239,17 +239,20 @@ class Verifier:
 # %% ../../nbs/42_verifier.ipynb #233430ae
 def _same_text(a: str, b: str) -> bool: return a.split() == b.split()
 
-def rerun_tool_calls(record: dict, registry: ToolRegistry | None = None) -> int | None:
+def rerun_tool_calls(record: dict, registry: ToolRegistry | None = None, cache: dict | None = None) -> int | None:
     """The first step (1-based) whose recorded tool result differs from running its call again with `registry`'s
     sandboxed tools (default: `default_registry()`), or None. A call that fails to run again for want of time
-    proves nothing and is passed over."""
-    registry = registry or default_registry()
+    proves nothing and is passed over. `cache` (a dict kept across records) runs each distinct call once: a trace
+    and its corruptions share most of their calls."""
+    registry, cache = registry or default_registry(), {} if cache is None else cache
     for i, s in enumerate(normalize_record(record)["reasoning"], start=1):
         call = s.get("tool_call")
         if not call or "tool_result" not in s: continue
-        res = registry.execute(call["name"], call.get("args") or {})
-        if not res.ok and "timed out" in (res.error or ""): continue
-        if not _same_text(res.text(), s["tool_result"]): return i
+        key = (call["name"], json.dumps(call.get("args") or {}, sort_keys=True))
+        if key not in cache:
+            res = registry.execute(call["name"], call.get("args") or {})
+            cache[key] = None if not res.ok and "timed out" in (res.error or "") else res.text()
+        if cache[key] is not None and not _same_text(cache[key], s["tool_result"]): return i
     return None
 
 # %% ../../nbs/42_verifier.ipynb #cbb949e4
@@ -293,12 +296,12 @@ def evaluate_verifier(verifier: Verifier, records: list[dict], seed: int = 1, pr
     clean_scores, bad_scores = [], []
     caught, total, located = Counter(), Counter(), Counter()
     h_caught, h_located, h_alarms = Counter(), Counter(), 0
-    registry = (registry or default_registry()) if rerun else None
+    registry, reruns = (registry or default_registry()) if rerun else None, {}
     for r, err, kind in tqdm(pairs, desc="verifier eval", disable=not progress):
         s = verifier.score_record(r)
         flagged = s["first_error"] if s["score"] < verifier.threshold else None
         if rerun:   # the earlier of the two checks' first errors
-            hybrid = min(flagged, rerun_tool_calls(r, registry), key=_step_order)
+            hybrid = min(flagged, rerun_tool_calls(r, registry, reruns), key=_step_order)
             if kind is None: h_alarms += hybrid is not None
             elif hybrid is not None: h_caught[kind] += 1; h_located[kind] += hybrid == err
         if kind is None: clean_scores.append(s["score"]); continue
