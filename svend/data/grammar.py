@@ -8,8 +8,8 @@ import random, re
 import sympy as sp
 
 # %% auto #0
-__all__ = ['HELD_OUT', 'OPENINGS', 'CONTEXTS', 'INSTRUCTIONS', 'CASES', 'LABELS', 'LETTERS', 'LETTER_WEIGHTS', 'NOTATIONS',
-           'Phrase', 'ask', 'wrap', 'render', 'show_expr', 'letter', 'integer']
+__all__ = ['HELD_OUT', 'OPENINGS', 'CONTEXTS', 'INSTRUCTIONS', 'REMARKS', 'CASES', 'LABELS', 'LETTERS', 'LETTER_WEIGHTS',
+           'NOTATIONS', 'Phrase', 'ask', 'remark', 'wrap', 'render', 'show_expr', 'letter', 'integer']
 
 # %% ../../nbs/17_grammar.ipynb #0a08c830
 HELD_OUT: dict[str, set[str]] = {
@@ -82,6 +82,12 @@ INSTRUCTIONS = {
     "sure": "Make sure it's right.",
     "format_line": "Format: put the final answer on its own line.",
 }
+# What people add after the question: a plea, a thank-you, or a wrong answer of their own ({d}, a number the
+# tool call must not copy).
+REMARKS = {"none": "", "help": "Help?", "ahead": "Thanks in advance!", "got": "I got {d} but that seems wrong.",
+           "keep": "I keep getting {d}.", "start": "No idea where to start.", "trick": "Is there a trick to it?",
+           "book": "The book says something other than {d}.", "check": "Can you check it? I think it's {d}.",
+           "sign": "I always mess up the signs here."}
 CASES = {"normal": 0, "lower": 1, "bare": 2}
 
 def _case(text: str, how: int) -> str:
@@ -91,7 +97,7 @@ def _case(text: str, how: int) -> str:
 
 def ask(p: Phrase, structures: dict[str, tuple[str, str]], kind: str, **fields) -> str:
     """The question for one problem: a core structure of this `kind` (id -> (mood, template)), wrapped in an
-    opening for its mood, with an optional context sentence before and an instruction after."""
+    opening for its mood, with an optional context sentence before, and an instruction and a remark after."""
     mood, tmpl = p.pick("structure", {f"{kind}.{k}": v for k, v in structures.items()})
     core = tmpl.format(**fields)
     text = p.pick("opening", OPENINGS[mood]).format(
@@ -99,7 +105,11 @@ def ask(p: Phrase, structures: dict[str, tuple[str, str]], kind: str, **fields) 
     )
     ctx = p.pick("context", CONTEXTS, weights={"none": 8}).format(n=p.rng.randint(1, 30), m=p.rng.randint(31, 60))
     ins = p.pick("instruction", INSTRUCTIONS, weights={"none": 6})
-    return _case(" ".join(s for s in (ctx, text, ins) if s), p.pick("case", CASES, weights={"normal": 6}))
+    return _case(" ".join(s for s in (ctx, text, ins, remark(p)) if s), p.pick("case", CASES, weights={"normal": 6}))
+
+def remark(p: Phrase) -> str:
+    "A remark after the question (most questions have none); a number in it is a distractor."
+    return p.pick("remark", REMARKS, weights={"none": 24}).format(d=p.rng.choice([p.rng.randint(-99, 999), 0, 1]))
 LABELS = {
     "plain": "{q}",
     "question": "Question: {q}",
@@ -116,7 +126,7 @@ def wrap(p: Phrase, question: str) -> str:
     text = p.pick("opening", LABELS, weights={"plain": 6}).format(q=question)
     ctx = p.pick("context", CONTEXTS, weights={"none": 8}).format(n=p.rng.randint(1, 30), m=p.rng.randint(31, 60))
     ins = p.pick("instruction", INSTRUCTIONS, weights={"none": 6})
-    return _case(" ".join(s for s in (ctx, text, ins) if s), p.pick("case", CASES, weights={"normal": 6}))
+    return _case(" ".join(s for s in (ctx, text, ins, remark(p)) if s), p.pick("case", CASES, weights={"normal": 6}))
 
 # %% ../../nbs/17_grammar.ipynb #31b654df
 # Any letter that is not a constant or a SymPy name (e, E, I, N, O, S, Q, C, d, l, f): the model must learn that the

@@ -30,8 +30,8 @@ from .claude import generate_claude, FatalAPIError
 __all__ = ['NAMES', 'ITEMS', 'VARS', 'D_STRUCT', 'D2_STRUCT', 'I_STRUCT', 'DI_STRUCT', 'L_STRUCT', 'LIN_STRUCT', 'QUAD_STRUCT',
            'FAC_STRUCT', 'EXP_STRUCT', 'SIM_STRUCT', 'EXPR_STRUCT', 'SUM_STRUCT', 'GCD_STRUCT', 'LCM_STRUCT',
            'PRIME_STRUCT', 'MOD_STRUCT', 'LAST_STRUCT', 'LAST2_STRUCT', 'FI_STRUCT', 'CUBES_STRUCT', 'TAXICAB', 'WORDS',
-           'GENERATORS', 'SPLITS', 'RAW_SHARE', 'trusted_call', 'Trace', 'caret', 'show', 'random_function',
-           'gen_derivative', 'gen_integral', 'gen_limit', 'gen_algebra', 'gen_word_problem', 'arith',
+           'GENERATORS', 'SPLITS', 'RAW_SHARE', 'trusted_call', 'Trace', 'caret', 'show', 'random_function', 'fname',
+           'gen_derivative', 'gen_integral', 'gen_limit', 'gen_algebra', 'gen_word_problem', 'arith_value', 'arith',
            'gen_arith_expression', 'gen_number_theory', 'gen_logic', 'word', 'gen_code', 'gen_no_tool', 'generate_one',
            'generate', 'held_out_summary', 'write_jsonl', 'main']
 
@@ -242,6 +242,18 @@ D_STRUCT = {
     "bracket": ("i", "compute d/d{v} [{f}]"),
     "work": ("i", "work out the derivative of {f}"),
     "n_wrt": ("n", "{f} differentiated with respect to {v}"),
+    "def_what": ("q", "{F}({v}) = {f}. What is {F}'({v})"),
+    "let": ("q", "let {F}({v}) = {f}. What is {F}'({v})"),
+    "find_where": ("i", "find {F}'({v}) where {F}({v}) = {f}"),
+    "colon": ("i", "take the derivative: {f}"),
+    "abbr": ("q", "deriv of {f} wrt {v}"),
+    "dydx_find": ("i", "find dy/d{v} if y = {f}"),
+    "how_fast": ("q", "how fast does {f} change as {v} changes"),
+    "slope": ("q", "what expression gives the slope of y = {f} at any {v}"),
+    "story_pos": ("q", "a cart starts {n} m from a wall, and after {v} seconds it is at {F}({v}) = {f} metres. "
+                       "What is its velocity {F}'({v})"),
+    "story_cost": ("i", "find the marginal cost {F}'({v}) when making {v} items costs {F}({v}) = {f} dollars "
+                        "and each sells for ${n}"),
 }
 D2_STRUCT = {
     "second": ("i", "find the second derivative of {f}"),
@@ -264,6 +276,9 @@ I_STRUCT = {
     "find_int": ("i", "find the integral of {f} d{v}"),
     "n_prim": ("n", "the primitive of {f}"),
     "anti_q": ("q", "what is the antiderivative of {f}"),
+    "colon": ("i", "integrate: {f}"),
+    "abbr": ("q", "integral of {f} wrt {v}"),
+    "given_deriv": ("i", "find {F}({v}) up to a constant if {F}'({v}) = {f}"),
 }
 DI_STRUCT = {
     "int": ("i", "integrate {f} from {lo} to {hi}"),
@@ -272,6 +287,8 @@ DI_STRUCT = {
     "n_over": ("n", "the definite integral of {f} over [{lo}, {hi}]"),
     "from_to": ("n", "the integral from {lo} to {hi} of {f} d{v}"),
     "n_area": ("n", "the area under {f} between {v} = {lo} and {v} = {hi}"),
+    "over": ("i", "integrate {f} over [{lo}, {hi}]"),
+    "limits": ("i", "integrate {f} from {v} = {lo} to {v} = {hi}"),
 }
 L_STRUCT = {
     "what": ("q", "what is the limit of {f} as {v} approaches {at}"),
@@ -283,7 +300,15 @@ L_STRUCT = {
     "lim_q": ("q", "what is lim {v}→{at} {f}"),
     "compute": ("i", "compute the limit of {f} as {v} goes to {at}"),
     "n_value": ("n", "the value that {f} approaches as {v} → {at}"),
+    "as_goes": ("q", "what value does {f} approach as {v} goes to {at}"),
+    "lim_paren": ("i", "find lim ({v}→{at}) of {f}"),
+    "trailing": ("q", "{f} as {v} goes to {at}, what is the limit"),
 }
+
+def fname(rng: random.Random, v: str) -> str:
+    "A function's name for 'F(v) = ...' questions: f most often, never the variable itself."
+    return rng.choices([c for c in "fghpqsuwFGHPC" if c != v], weights=[6 if c == "f" else 2 if c in "gh" else 1
+                                                                      for c in "fghpqsuwFGHPC" if c != v])[0]
 
 def gen_derivative(rng: random.Random, p: Phrase) -> dict:
     v = letter(p); f = sp.sympify(random_function(rng, v)); fs = show_expr(p, f)
@@ -298,7 +323,7 @@ def gen_derivative(rng: random.Random, p: Phrase) -> dict:
         )
         return t.record(r)
     t = Trace(rng, "calculus", "derivative", p)
-    t.ask(D_STRUCT, f=fs, v=v)
+    t.ask(D_STRUCT, f=fs, v=v, F=fname(rng, v), n=rng.randint(2, 400))
     t.say("I need the derivative of {f} with respect to {v}.", "The task: differentiate {f}.",
           "We want d/d{v} of {f}; I will compute it exactly.", f=fs, v=v)
     r = t.tool(("Differentiate with SymPy.", "Let me compute the derivative symbolically."), "symbolic_math",
@@ -323,7 +348,7 @@ def gen_integral(rng: random.Random, p: Phrase) -> dict:
                    {"operation": "integrate", "expression": fs, "lower": lo, "upper": hi})
         return t.record(r)
     t = Trace(rng, "calculus", "integral", p); fs = show_expr(p, f)
-    t.ask(I_STRUCT, f=fs, v=v)
+    t.ask(I_STRUCT, f=fs, v=v, F=fname(rng, v))
     t.say("I need an antiderivative of {f}.", "An indefinite integral of {f} with respect to {v}.", f=fs, v=v)
     r = t.tool(
         ("Integrate with SymPy.", "Let me integrate symbolically."),
@@ -619,7 +644,10 @@ def gen_word_problem(rng: random.Random, p: Phrase | None = None) -> dict:
 # %% ../../nbs/11_synthetic.ipynb #13303f73
 EXPR_STRUCT = {"calc": ("i", "calculate {a}"), "what": ("q", "what is {a}"), "eval": ("i", "evaluate {a}"),
                "work": ("i", "work out {a}"), "eq_q": ("q", "{a} = "), "n_val": ("n", "the value of {a}"),
-               "n_res": ("n", "the result of {a}"), "n_bare": ("n", "{a}"), "how_much": ("q", "how much is {a}")}
+               "n_res": ("n", "the result of {a}"), "n_bare": ("n", "{a}"), "how_much": ("q", "how much is {a}"),
+               "equals": ("q", "{a} equals what"), "come_to": ("q", "what does {a} come to"),
+               "simplify": ("i", "simplify the arithmetic {a}"), "find_val": ("i", "find the value of {a}"),
+               "n_of": ("n", "the answer to {a}")}
 SUM_STRUCT = {
     "add": ("i", "add {l}"),
     "what": ("q", "what is the sum of {l}"),
@@ -629,21 +657,61 @@ SUM_STRUCT = {
     "total_q": ("q", "what is the total of {l}"),
     "sum_up": ("i", "sum up {l}"),
 }
+# Operators as each notation writes them: times (one of several), divide, minus, power.
+_OPS = {"sympy": (("*",), "/", "-", "**"), "caret": (("*",), "/", "-", "^"), "caret_star": (("*",), "/", "-", "^"),
+        "unicode": (("×", "·"), "÷", "−", "^"), "latex": ((r"\times", r"\cdot"), r"\div", "-", "^")}
+
+def arith_value(rng: random.Random, notation: str) -> tuple[str, Fraction]:
+    """An integer expression as people write one, and its exact value: 2-6 signed terms joined by + - × ÷, bracketed
+    groups anywhere (first too, nested once), small powers, and now and then brackets side by side for a product,
+    in `notation`."""
+    times, div, minus, power = _OPS.get(notation, _OPS["sympy"])
+    mul = rng.choice(times)
+    def num(small=False):
+        n = rng.randint(1, 12) * rng.choice([1, 1, -1]) if small else integer(rng)
+        if n >= 0: return str(n), Fraction(n)
+        return rng.choice([f"({minus}{-n})", f"{minus}{-n}"]), Fraction(n)
+    def group(depth):
+        s, v = expr(depth + 1, rng.choice([2, 2, 3]))
+        return f"({s})", v
+    def term(depth, first=False):
+        if depth < 2 and rng.random() < (0.2 if first else 0.15): s, v = group(depth)
+        elif rng.random() < 0.07:                                    # a small power: (−2)^3, 4^2
+            (b, bv), e = num(small=True), rng.choice([2, 2, 3])
+            if b.startswith(minus) or b.startswith("-"): b = f"({b})"
+            s, v = f"{b}{power}{{{e}}}" if notation == "latex" else f"{b}{power}{e}", bv ** e
+        else: s, v = num()
+        return s, v
+    def expr(depth, n):
+        # + and − are folded left over products and quotients, as the notation means: keep a list of summands
+        s, v = term(depth, first=True)
+        sums, cur = Fraction(0), v
+        for _ in range(n - 1):
+            op = rng.choices(["+", "-", "*", "/"], weights=[4, 4, 1.5, 0.5])[0]
+            if op == "/":
+                if rng.random() < 0.3 and depth < 2: t, tv = group(depth)
+                else: t, tv = (str(d := rng.randint(2, 12)), Fraction(d))
+                if tv == 0: t, tv = "7", Fraction(7)
+                s, cur = f"{s} {div} {t}", cur / tv
+            elif op == "*" and notation != "latex" and s.endswith(")") and rng.random() < 0.5:
+                # brackets side by side: (−6)(−7), (3 − 8)(4 + 6)
+                t, tv = group(depth) if depth < 2 and rng.random() < 0.5 else num()
+                if not t.startswith("("): t = f"({t})"
+                s, cur = f"{s}{t}", cur * tv
+            elif op == "*":
+                t, tv = term(depth)
+                s, cur = f"{s} {mul} {t}", cur * tv
+            else:
+                t, tv = term(depth)
+                sums += cur
+                s, cur = f"{s} {'+' if op == '+' else minus} {t}", (tv if op == "+" else -tv)
+        return s, sums + cur
+    s, v = expr(0, rng.choices(range(2, 7), weights=[4, 4, 3, 2, 1])[0])
+    return (f"${s}$" if notation == "latex" else s), v
 
 def arith(rng: random.Random, notation: str) -> str:
-    "An integer expression of 2-6 signed terms, now and then a product, quotient or bracketed group, in `notation`."
-    mul, div, minus = {"unicode": ("×", "÷", "−"), "latex": (r"\times", r"\div", "-")}.get(notation, ("*", "/", "-"))
-    def num():
-        n = integer(rng)
-        if n >= 0: return str(n)
-        return rng.choice([f"({minus}{-n})", f"{minus}{-n}"])
-    out = num()
-    for _ in range(rng.choices(range(1, 6), weights=[4, 4, 3, 2, 1])[0]):
-        op = rng.choices(["+", minus, mul, div], weights=[4, 4, 1.5, 0.5])[0]
-        term = num() if op != div else str(rng.randint(2, 12))
-        if rng.random() < 0.12: term = f"({num()} {rng.choice(['+', minus])} {num().strip('()')})"
-        out += f" {op} {term}"
-    return f"${out}$" if notation == "latex" else out
+    "The text of `arith_value`'s expression."
+    return arith_value(rng, notation)[0]
 
 def gen_arith_expression(rng: random.Random, p: Phrase) -> dict:
     if rng.random() < 0.3:
@@ -655,7 +723,7 @@ def gen_arith_expression(rng: random.Random, p: Phrase) -> dict:
         t.say("The sum is {e}.", "Adding the numbers: {e}.", e=expr)
     else:
         t = Trace(rng, "arithmetic", "expression", p)
-        expr = arith(rng, p.pick("notation", {n: n for n in NOTATIONS}, weights={"sympy": 2, "caret": 3}))
+        expr, _ = arith_value(rng, p.pick("notation", {n: n for n in NOTATIONS}, weights={"sympy": 2, "caret": 3}))
         t.ask(EXPR_STRUCT, "expression", a=expr)
         t.say("I need the value of {e}.", "Exact arithmetic on {e}; signs are easy to slip on.", e=expr)
     r = t.tool(

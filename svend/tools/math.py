@@ -20,11 +20,11 @@ _LATEX_WORDS = {r"\cdot": "*", r"\times": "*", r"\div": "/", r"\pi": "pi", r"\in
                 r"\left": "", r"\right": "", r"\,": " ", r"\;": " ", r"\!": "", r"\quad": " ", r"\dfrac": r"\frac",
                 r"\tfrac": r"\frac"}
 
-def _braced(s: str, i: int) -> tuple[str, int]:
-    "The text inside the {...} group starting at s[i] (nesting respected) and the index after it."
+def _braced(s: str, i: int, pair: str = "{}") -> tuple[str, int]:
+    "The text inside the {...} (or other `pair`) group starting at s[i] (nesting respected) and the index after it."
     depth, j = 0, i
     while j < len(s):
-        depth += {"{": 1, "}": -1}.get(s[j], 0)
+        depth += {pair[0]: 1, pair[1]: -1}.get(s[j], 0)
         if depth == 0: return s[i + 1:j], j + 1
         j += 1
     raise ValueError("unbalanced braces in expression")
@@ -41,6 +41,12 @@ def _latex(s: str) -> str:
         den, j = _braced(s, j)
         s = s[:i] + f"(({num})/({den}))" + s[j:]
     s = re.sub(r"\\sqrt\s*\{", "sqrt{", s)
+    # \sin^{2}{(x)} (SymPy's own LaTeX for sin(x)**2) and \sin^2(x) -> (sin((x)))^(2): the power binds the function
+    fn = r"\\(sin|cos|tan|sec|csc|cot|sinh|cosh|tanh|log)"
+    while m := re.search(fn + r"\^\{([^{}]*)\}\s*(?=[{(])|" + fn + r"\^(\d)\s*(?=[{(])", s):
+        name, power = m.group(1) or m.group(3), m.group(2) or m.group(4)
+        arg, j = _braced(s, m.end(), "{}" if s[m.end()] == "{" else "()")
+        s = s[:m.start()] + f"({name}({arg}))^({power})" + s[j:]
     s = re.sub(r"\\(sin|cos|tan|sec|csc|cot|arcsin|arccos|arctan|sinh|cosh|tanh|exp|log|sqrt)\b", r"\1", s)
     return s.replace("{", "(").replace("}", ")")
 
@@ -55,6 +61,7 @@ def human_math(text: str) -> str:
     s = re.sub(r"\s+squared\b", "**2", s); s = re.sub(r"\s+cubed\b", "**3", s)
     s = re.sub(r"\binfinity\b", "oo", s, flags=re.I)
     s = re.sub(r"(?<![A-Za-z_])e\s*(\^|\*\*)", "E**", s)              # e^x is the exponential, not a symbol e
+    s = re.sub(r"(?<![\w.])(\d+)([jJ])\b", r"\1*\2", s)                   # 10j is 10 times j, not Python's imaginary 10j
     return s
 
 _TRANSFORMS = standard_transformations + (implicit_multiplication_application, convert_xor)
