@@ -8,8 +8,9 @@ import random, re
 import sympy as sp
 
 # %% auto #0
-__all__ = ['HELD_OUT', 'OPENINGS', 'CONTEXTS', 'INSTRUCTIONS', 'REMARKS', 'CASES', 'LABELS', 'LETTERS', 'LETTER_WEIGHTS',
-           'NOTATIONS', 'Phrase', 'ask', 'remark', 'wrap', 'render', 'show_expr', 'letter', 'integer']
+__all__ = ['HELD_OUT', 'OPENINGS', 'CONTEXTS', 'INSTRUCTIONS', 'REMARKS', 'CASES', 'LABELS', 'DISTRACTORS', 'LETTERS',
+           'LETTER_WEIGHTS', 'NOTATIONS', 'Phrase', 'ask', 'remark', 'distract', 'wrap', 'render', 'show_expr',
+           'letter', 'integer']
 
 # %% ../../nbs/17_grammar.ipynb #0a08c830
 HELD_OUT: dict[str, set[str]] = {
@@ -121,6 +122,21 @@ LABELS = {
     "wondering": "I was wondering: {q}",
 }
 
+# Facts with numbers that do not matter (word problems in the wild carry them): the tool call must take its numbers
+# from the problem, not from these.
+DISTRACTORS = {"none": "", "age": "{a} is {n} years old.", "town": "{a} has lived in the same town for {n} years.",
+               "temp": "It is {n} °F outside.", "floor": "{a} lives on floor {n}.", "bus": "The bus there is number {n}.",
+               "friends": "{a} has {n} friends at school.", "clock": "It is {n} minutes past ten.",
+               "phone": "{a}'s phone battery is at {n}%."}
+
+def distract(p: Phrase, question: str, name: str) -> str:
+    "A word problem with, now and then, a sentence of numbers that do not matter put before its last sentence."
+    d = p.pick("distractor", DISTRACTORS, weights={"none": 16})
+    if not d: return question
+    d = d.format(a=name, n=p.rng.randint(2, 95))
+    parts = re.split(r"(?<=[.!?]) (?=[A-Z])", question)
+    return " ".join(parts[:-1] + [d, parts[-1]]) if len(parts) > 1 else f"{d} {question}"
+
 def wrap(p: Phrase, question: str) -> str:
     "A question written whole (a word problem) given a label opening, context and instruction like any other."
     text = p.pick("opening", LABELS, weights={"plain": 6}).format(q=question)
@@ -147,6 +163,7 @@ def render(expr, notation: str) -> str:
     s = s.replace("**", "^")
     if notation == "caret_star": return s
     s = re.sub(r"(\d)\*(?=[A-Za-z(])", r"\1", s)                       # 3*x -> 3x
+    s = s.replace(")*(", ")(")                                          # (x + 2)*(x - 5) -> (x + 2)(x - 5)
     if notation == "unicode":
         s = re.sub(r"\^(-?\d+)\b", lambda m: m.group(1).translate(_SUP), s)
         s = s.replace(" - ", " − ")

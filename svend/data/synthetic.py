@@ -17,7 +17,7 @@ from ..tools.sandbox import run_code
 from ..tools.registry import python_output
 from .tokenizer import normalize_record
 from .records import check_records
-from .grammar import Phrase, ask, wrap, show_expr, letter, integer, NOTATIONS
+from .grammar import Phrase, ask, wrap, distract, show_expr, letter, integer, NOTATIONS
 from .cli import ArgumentParser, cli, output_file, positive_int, positive_float, UserError
 import signal, threading
 import re
@@ -82,7 +82,8 @@ class Trace:
         held = {f"{self.family}.{self.kind}.q{len(templates) - 1}"} if len(templates) >= 3 else set()
         tmpl = self.phrase.pick("structure", ids, held=held)
         self.template = self.phrase.rules["structure"]
-        self.question = wrap(self.phrase, tmpl.format(**fields))
+        text = distract(self.phrase, tmpl.format(**fields), fields.get("a") or self.rng.choice(NAMES))
+        self.question = wrap(self.phrase, text)
         return self.question
 
     def say(self, *wordings: str, **fields):
@@ -367,6 +368,12 @@ def gen_limit(rng: random.Random, p: Phrase) -> dict:
             ((a * x**2 + b) / (x**2 + 1), sp.oo),
             ((sp.exp(a * x) - 1) / x, 0),
             ((1 - sp.cos(a * x)) / x**2, 0),
+            ((x**3 - a**3) / (x - a), a),
+            (sp.tan(a * x) / x, 0),
+            (sp.sin(a * x) / sp.sin(b * x), 0),
+            ((sp.sqrt(x) - a) / (x - a * a), a * a),
+            (b / x ** rng.choice([1, 2]), sp.oo),
+            (a * x**3 - b * x + rng.randint(-9, 9), rng.randint(-4, 5)),   # continuous: the limit is the value
         ]
     )
     t = Trace(rng, "calculus", "limit", p)
@@ -548,8 +555,11 @@ def gen_word_problem(rng: random.Random, p: Phrase | None = None) -> dict:
     t = Trace(rng, "arithmetic", kind, p)
     n1, n2 = rng.sample(NAMES, 2)
     if kind == "change":
-        (item, items), n, p = rng.choice(ITEMS), rng.randint(2, 12), rng.randint(2, 15)
-        bill = next(b for b in (20, 50, 100, 200) if b >= n * p)
+        (item, items), n = rng.choice(ITEMS), rng.randint(2, 12)
+        cents = rng.random() < 0.3                      # a price with cents: $3.50, $4.99
+        price = rng.randint(1, 14) + rng.choice([0.25, 0.5, 0.75, 0.99]) if cents else rng.randint(2, 15)
+        bill = next(b for b in (20, 50, 100, 200) if b >= n * price)
+        p = f"{price:.2f}" if cents else str(price)
         t.q("{a} buys {n} {items} at ${p} each and pays with a ${bill} bill. How much change does {a} get?",
             "{n} {items} cost ${p} each. {a} hands over ${bill}. What is the change?",
             "If {a} pays ${bill} for {n} {items} priced at ${p} apiece, how much money comes back?",
@@ -563,10 +573,12 @@ def gen_word_problem(rng: random.Random, p: Phrase | None = None) -> dict:
             bill=bill,
         )
         r = t.tool(("Compute it in Python.", "Let me calculate."), "execute_python",
-                   {"code": f"price = {p}\ncount = {n}\npaid = {bill}\npaid - price * count"})
+                   {"code": f"price = {p}\ncount = {n}\npaid = {bill}\n"
+                            + ("round(paid - price * count, 2)" if cents else "paid - price * count")})
         return t.record(f"${r}")
     if kind == "travel":
         s1, h1, s2, h2 = rng.randint(30, 110), rng.randint(1, 5), rng.randint(20, 90), rng.randint(1, 4)
+        if rng.random() < 0.3: h1, h2 = rng.choice([h1, 0.5, 1.5, 2.5]), rng.choice([h2, 0.5, 1.5])   # half hours
         t.q("A car drives {s1} km/h for {h1} hours and then {s2} km/h for {h2} hours. How far does it go?",
             "{a} cycles at {s1} km/h for {h1} h, then slows to {s2} km/h for {h2} h. What is the total distance?",
             "A train runs {h1} hours at {s1} km/h and {h2} hours at {s2} km/h. Total kilometres?",
