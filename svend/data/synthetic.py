@@ -404,6 +404,10 @@ LIN_STRUCT = {
     "find_v": ("i", "find the value of {v} in {e}"),
     "what_v": ("q", "if {e}, what is {v}"),
     "n_v": ("n", "{v} in {e}"),
+    "eq_solve": ("s", "{e}. Solve for {v}."),
+    "eq_what": ("s", "{e}, {v} = ?"),
+    "colon": ("s", "solve for {v}: {e}"),
+    "such_that": ("i", "find {v} such that {e}"),
 }
 QUAD_STRUCT = {
     "solve": ("i", "solve {P} = 0"),
@@ -415,6 +419,9 @@ QUAD_STRUCT = {
     "solve_eq": ("i", "solve the equation {P} = 0 for {v}"),
     "all": ("i", "find all {v} with {P} = 0"),
     "n_sols": ("n", "the solutions of {P} = 0"),
+    "eq_first": ("s", "{P} = 0. What are the solutions?"),
+    "which": ("q", "which values of {v} satisfy {P} = 0"),
+    "how": ("s", "{P} = 0 ... how do I solve this?"),
 }
 FAC_STRUCT = {
     "factor": ("i", "factor {P}"),
@@ -425,6 +432,8 @@ FAC_STRUCT = {
     "completely": ("i", "factor {P} completely"),
     "n_factors": ("n", "the factors of {P}"),
     "how": ("q", "how does {P} factor"),
+    "colon": ("s", "factor: {P}"),
+    "fully": ("i", "factor {P} fully"),
 }
 EXP_STRUCT = {
     "expand": ("i", "expand {P}"),
@@ -434,10 +443,14 @@ EXP_STRUCT = {
     "and_simplify": ("i", "expand and simplify {P}"),
     "distribute": ("i", "distribute {P}"),
     "n_prod": ("n", "the product {P} multiplied out"),
+    "colon": ("s", "expand: {P}"),
+    "without": ("i", "write {P} without parentheses"),
 }
 SIM_STRUCT = {"simplify": ("i", "simplify {e}"), "what": ("q", "what is {e} in simplest form"),
               "reduce": ("i", "reduce {e} as far as possible"), "n_simp": ("n", "the simplified form of {e}"),
-              "expr": ("i", "simplify the expression {e}"), "n_simplest": ("n", "the simplest form of {e}")}
+              "expr": ("i", "simplify the expression {e}"), "n_simplest": ("n", "the simplest form of {e}"),
+              "colon": ("s", "simplify: {e}"), "cancel": ("i", "cancel the common factors in {e}"),
+              "once": ("q", "what is {e} once simplified")}
 
 def _linear(rng, x):
     a, x0, b = rng.choice([n for n in range(-12, 13) if n not in (0, 1)]), rng.randint(-20, 20), rng.randint(-30, 30)
