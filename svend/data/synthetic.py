@@ -635,21 +635,26 @@ def gen_word_problem(rng: random.Random, p: Phrase | None = None) -> dict:
                    {"code": f"count = {a} - {b}\ncount += {c} * {d}\ncount"})
         return t.record(r)
     if kind == "recipe":
-        per, base = 2 * rng.randint(25, 200), rng.choice([6, 8, 10, 12, 20, 24])
-        want = base // 2 * rng.randint(1, 9)   # with an even amount of flour: a whole number of grams
-        t.q("A recipe needs {g} g of flour for {b} cookies. How much flour for {w} cookies?",
-            "{g} grams of flour make {b} cookies. How many grams are needed for {w}?",
-            "If {b} cookies take {g} g of flour, what does a batch of {w} cookies take?",
-            g=per, b=base, w=want)
+        per, base = 2 * rng.randint(25, 200), rng.choice([2, 4, 6, 8, 10, 12, 20, 24])
+        want = base // 2 * rng.randint(1, 9)   # with an even amount of the ingredient: a whole number of grams
+        ing = rng.choice(["flour", "flour", "sugar", "butter", "rice", "pasta", "oats", "cheese"])
+        one, many = rng.choice([("cookie", "cookies"), ("cookie", "cookies"), ("muffin", "muffins"),
+                                ("pancake", "pancakes"), ("loaf", "loaves"), ("serving", "servings"), ("person", "people")])
+        t.q("A recipe needs {g} g of {ing} for {b} {ps}. How much {ing} for {w} {ps}?",
+            "{g} grams of {ing} make {b} {ps}. How many grams are needed for {w}?",
+            "If {g} g of {ing} is enough for {b} {ps}, how many grams of {ing} do {w} {ps} need?",
+            "If {b} {ps} take {g} g of {ing}, what does a batch of {w} {ps} take?",
+            g=per, b=base, w=want, ing=ing, ps=many)
         t.say(
-            "Flour scales with the number of cookies: {g} × {w} / {b}.",
-            "Find the flour per cookie, then multiply.",
+            "The {ing} scales with the number of {ps}: {g} × {w} / {b}.",
+            "Find the {ing} per {p}, then multiply.",
             g=per,
             w=want,
             b=base,
+            ing=ing, ps=many, p=one,
         )
         r = t.tool(("Scale it in Python.", "Let me compute the proportion."), "execute_python",
-                   {"code": f"flour_per_cookie = {per} / {base}\nint(flour_per_cookie * {want})"})
+                   {"code": f"{ing}_per_{one} = {per} / {base}\nint({ing}_per_{one} * {want})"})
         return t.record(f"{r} g")
     w, h, tax = rng.randint(12, 40), rng.randint(10, 45), rng.choice([10, 15, 20, 25])
     t.q("{a} earns ${w} an hour and works {h} hours a week. Tax takes {tax}%. What is the weekly take-home pay?",
