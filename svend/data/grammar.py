@@ -48,7 +48,8 @@ class Phrase:
 
 # %% ../../nbs/17_grammar.ipynb #e4973ff6
 # Openings wrap the core of the question by its mood: q = a question ("what is the derivative of E"),
-# i = an imperative ("differentiate E"), n = a noun phrase ("the derivative of E"), s = a whole statement. {c} is the core, {C} capitalised.
+# i = an imperative ("differentiate E"), n = a noun phrase ("the derivative of E"), s = a whole statement
+# ("3x + 1 = 7. Solve for x."). {c} is the core, {C} capitalised.
 OPENINGS = {
     "q": {"plain": "{C}?", "question": "Question: {C}?", "solve": "Solve: {C}?", "quick": "Quick question: {c}?",
           "hi": "Hi! {C}?", "so": "So, {c}?", "q": "Q: {C}?", "hey": "Hey, {c}?", "ok": "OK, {c}?",
@@ -61,7 +62,6 @@ OPENINGS = {
           "tell": "Tell me {c}.", "need": "I need {c}.", "give": "Give me {c}.", "determine": "Determine {c}.",
           "calculate": "Calculate {c}.", "know": "I need to know {c}.", "evaluate": "Evaluate {c}.",
           "wondering": "I was wondering what {c} is."},
-    # s = a statement that carries its own question and punctuation ("3x + 1 = 7. Solve for x.")
     "s": {"plain": "{C}", "question": "Question: {C}", "task": "Task: {C}", "q": "Q: {C}", "hi": "Hi! {C}",
           "so": "So, {c}", "wondering": "I was wondering about this: {C}"}}
 CONTEXTS = {"none": "", "exam": "I'm revising for an exam.", "homework": "This one is from my homework.",

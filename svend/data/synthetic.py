@@ -697,8 +697,10 @@ def arith_value(rng: random.Random, notation: str) -> tuple[str, Fraction]:
     in `notation`."""
     times, div, minus, power = _OPS.get(notation, _OPS["sympy"])
     mul = rng.choice(times)
-    def num(small=False):
-        n = rng.randint(1, 12) * rng.choice([1, 1, -1]) if small else integer(rng)
+    def num(small=False, depth=0):
+        # inside brackets people write short numbers; at the top level any of 1-6 digits
+        if small: n = rng.randint(1, 12) * rng.choice([1, 1, -1])
+        else: n = integer(rng, rng.choice([1, 1, 2, 2, 3]) if depth else None)
         if n >= 0: return str(n), Fraction(n)
         return rng.choice([f"({minus}{-n})", f"{minus}{-n}"]), Fraction(n)
     def group(depth):
@@ -710,7 +712,7 @@ def arith_value(rng: random.Random, notation: str) -> tuple[str, Fraction]:
             (b, bv), e = num(small=True), rng.choice([2, 2, 3])
             if b.startswith(minus) or b.startswith("-"): b = f"({b})"
             s, v = f"{b}{power}{{{e}}}" if notation == "latex" else f"{b}{power}{e}", bv ** e
-        else: s, v = num()
+        else: s, v = num(depth=depth)
         return s, v
     def expr(depth, n):
         # + and − are folded left over products and quotients, as the notation means: keep a list of summands
@@ -773,6 +775,10 @@ GCD_STRUCT = {
     "n_largest": ("n", "the largest number that divides both {a} and {b}"),
     "gcf": ("q", "what is the greatest common factor of {a} and {b}"),
     "n_fn": ("n", "gcd({a}, {b})"),
+    "colon": ("s", "{a} and {b}: greatest common divisor?"),
+    "divides": ("q", "whats the biggest number that divides both {a} and {b}"),
+    "beads": ("s", "I have {a} red beads and {b} blue beads and want identical bracelets that use all of them. "
+                   "What is the largest number of bracelets I can make?"),
 }
 LCM_STRUCT = {
     "what": ("q", "what is the lcm of {a} and {b}"),
@@ -781,6 +787,10 @@ LCM_STRUCT = {
     "n_lcm": ("n", "the least common multiple of {a} and {b}"),
     "n_fn": ("n", "lcm({a}, {b})"),
     "lowest": ("q", "what is the lowest common multiple of {a} and {b}"),
+    "colon": ("s", "{a} and {b}: least common multiple?"),
+    "of": ("s", "lcm of {a} and {b}"),
+    "flash": ("s", "Two lights flash every {a} and every {b} seconds, and they have just flashed together. "
+                   "After how many seconds will they next flash together?"),
 }
 PRIME_STRUCT = {
     "is": ("q", "is {n} prime"),
@@ -791,6 +801,8 @@ PRIME_STRUCT = {
     "number": ("q", "is the number {n} prime"),
     "or_not": ("q", "is {n} a prime or not"),
     "n_whether": ("n", "whether {n} is prime"),
+    "colon": ("s", "{n}: prime? yes/no"),
+    "friend": ("s", "My friend says {n} is prime. Is that right?"),
 }
 MOD_STRUCT = {
     "what": ("q", "what is {a}^{b} mod {m}"),
@@ -799,6 +811,8 @@ MOD_STRUCT = {
     "n_mod": ("n", "{a} to the power {b} mod {m}"),
     "n_modulo": ("n", "{a}^{b} modulo {m}"),
     "pct": ("q", "what is {a}**{b} % {m}"),
+    "pow": ("q", "pow({a}, {b}, {m})"),
+    "mod_word": ("i", "compute {a}^{b} mod {m}"),
 }
 LAST_STRUCT = {"last": ("n", "the last digit of {a}^{b}"), "units": ("q", "what is the units digit of {a}^{b}"),
                "ends": ("q", "which digit does {a}^{b} end in")}
@@ -1043,11 +1057,14 @@ def word(rng: random.Random) -> str:
 def gen_code(rng: random.Random, p: Phrase | None = None) -> dict:
     kind = rng.choice(["fib", "reverse", "vowels", "evensum", "palindrome"])
     t = Trace(rng, "code", kind, p)
+    quote = rng.choice(["'", "'", '"', ""])    # the question quotes a string as it likes; the code always with '
+    show = lambda s: f"{quote}{s}{quote}"
     if kind == "fib":
         n = rng.randint(10, 60)
         t.q(
             "Write a Python function for the n-th Fibonacci number and use it to compute fib({n}).",
             "Compute the {n}th Fibonacci number with a small program.",
+            "Give fib({n}) for the Fibonacci numbers starting fib(0) = 0, fib(1) = 1.",
             "What is F({n}), the {n}th Fibonacci number (F(0)=0, F(1)=1)?",
             n=n,
         )
@@ -1058,19 +1075,22 @@ def gen_code(rng: random.Random, p: Phrase | None = None) -> dict:
     elif kind == "reverse":
         w = word(rng) + rng.choice(["", "s", "ing", "er"])
         t.q(
-            "Write a function that reverses a string and apply it to '{w}'.",
-            "Reverse the string '{w}' with code.",
-            "What is '{w}' backwards?",
-            w=w,
+            "Write a function that reverses a string and apply it to {w}.",
+            "Reverse the string {w} with code.",
+            "Spell the word {w} backwards.",
+            "What do you get when you reverse {w}?",
+            "What is {w} backwards?",
+            w=show(w),
         )
         code = f"def reverse(s):\n    return s[::-1]\n\nassert reverse('ab') == 'ba'\nreverse('{w}')"
     elif kind == "vowels":
         s = " ".join(word(rng) for _ in range(3))
         t.q(
-            "Count the vowels in '{s}' with a Python function.",
-            "How many vowels does '{s}' contain?",
-            "Write code to count vowels in '{s}'.",
-            s=s,
+            "Count the vowels in {s} with a Python function.",
+            "How many vowels does {s} contain?",
+            "How many of the letters in {s} are vowels (a, e, i, o, u)?",
+            "Write code to count vowels in {s}.",
+            s=show(s) if quote else f"'{s}'",   # several words: always quoted
         )
         code = (
             f"def count_vowels(s):\n    return sum(ch in 'aeiou' for ch in s.lower())\n\nassert "
@@ -1081,6 +1101,7 @@ def gen_code(rng: random.Random, p: Phrase | None = None) -> dict:
         t.q(
             "Write a function that sums the even numbers up to {n} inclusive, and run it.",
             "What is the sum of all even numbers from 1 to {n}?",
+            "Add up every even number up to {n}. What do you get?",
             "Compute 2 + 4 + ... up to {n} with a program.",
             n=n,
         )
@@ -1088,10 +1109,11 @@ def gen_code(rng: random.Random, p: Phrase | None = None) -> dict:
     else:
         w = word(rng)
         t.q(
-            "Write a palindrome check and test '{w}'.",
-            "Is '{w}' a palindrome? Check it with code.",
-            "Does '{w}' read the same backwards?",
-            w=w,
+            "Write a palindrome check and test {w}.",
+            "Is {w} a palindrome? Check it with code.",
+            "Is the word {w} the same read forwards and backwards?",
+            "Does {w} read the same backwards?",
+            w=show(w),
         )
         code = (
             f"def is_palindrome(s):\n    return s == s[::-1]\n\nassert is_palindrome('aba') and not "

@@ -27,7 +27,7 @@ def _braced(s: str, i: int, pair: str = "{}") -> tuple[str, int]:
         depth += {pair[0]: 1, pair[1]: -1}.get(s[j], 0)
         if depth == 0: return s[i + 1:j], j + 1
         j += 1
-    raise ValueError("unbalanced braces in expression")
+    raise ValueError(f"unbalanced {pair} in expression")
 
 def _latex(s: str) -> str:
     for k, v in _LATEX_WORDS.items(): s = s.replace(k, v)
