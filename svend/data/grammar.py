@@ -128,7 +128,8 @@ LABELS = {
 # Facts with numbers that do not matter (word problems in the wild carry them): the tool call must take its numbers
 # from the problem, not from these.
 DISTRACTORS = {"none": "", "age": "{a} is {n} years old.", "town": "{a} has lived in the same town for {n} years.",
-               "temp": "It is {n} °F outside.", "floor": "{a} lives on floor {n}.", "bus": "The bus there is number {n}.",
+               "temp": "It is {n} °F outside.", "floor": "{a} lives on floor {n}.",
+               "bus": "The bus there is number {n}.",
                "friends": "{a} has {n} friends at school.", "clock": "It is {n} minutes past ten.",
                "phone": "{a}'s phone battery is at {n}%."}
 

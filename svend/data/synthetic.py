@@ -639,7 +639,8 @@ def gen_word_problem(rng: random.Random, p: Phrase | None = None) -> dict:
         want = base // 2 * rng.randint(1, 9)   # with an even amount of the ingredient: a whole number of grams
         ing = rng.choice(["flour", "flour", "sugar", "butter", "rice", "pasta", "oats", "cheese"])
         one, many = rng.choice([("cookie", "cookies"), ("cookie", "cookies"), ("muffin", "muffins"),
-                                ("pancake", "pancakes"), ("loaf", "loaves"), ("serving", "servings"), ("person", "people")])
+                                ("pancake", "pancakes"), ("loaf", "loaves"), ("serving", "servings"),
+                                ("person", "people")])
         t.q("A recipe needs {g} g of {ing} for {b} {ps}. How much {ing} for {w} {ps}?",
             "{g} grams of {ing} make {b} {ps}. How many grams are needed for {w}?",
             "If {g} g of {ing} is enough for {b} {ps}, how many grams of {ing} do {w} {ps} need?",

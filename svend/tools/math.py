@@ -61,7 +61,7 @@ def human_math(text: str) -> str:
     s = re.sub(r"\s+squared\b", "**2", s); s = re.sub(r"\s+cubed\b", "**3", s)
     s = re.sub(r"\binfinity\b", "oo", s, flags=re.I)
     s = re.sub(r"(?<![A-Za-z_])e\s*(\^|\*\*)", "E**", s)              # e^x is the exponential, not a symbol e
-    s = re.sub(r"(?<![\w.])(\d+)([jJ])\b", r"\1*\2", s)                   # 10j is 10 times j, not Python's imaginary 10j
+    s = re.sub(r"(?<![\w.])(\d+)([jJ])\b", r"\1*\2", s)                 # 10j: 10 times j, not Python's imaginary 10j
     return s
 
 _TRANSFORMS = standard_transformations + (implicit_multiplication_application, convert_xor)
