@@ -308,8 +308,8 @@ L_STRUCT = {
 
 def fname(rng: random.Random, v: str) -> str:
     "A function's name for 'F(v) = ...' questions: f most often, never the variable itself."
-    return rng.choices([c for c in "fghpqsuwFGHPC" if c != v], weights=[6 if c == "f" else 2 if c in "gh" else 1
-                                                                      for c in "fghpqsuwFGHPC" if c != v])[0]
+    names = [c for c in "fghpqsuwFGHPC" if c != v]
+    return rng.choices(names, weights=[6 if c == "f" else 2 if c in "gh" else 1 for c in names])[0]
 
 def gen_derivative(rng: random.Random, p: Phrase) -> dict:
     v = letter(p); f = sp.sympify(random_function(rng, v)); fs = show_expr(p, f)
@@ -716,7 +716,7 @@ def arith_value(rng: random.Random, notation: str) -> tuple[str, Fraction]:
         else: s, v = num(depth=depth)
         return s, v
     def expr(depth, n):
-        # + and − are folded left over products and quotients, as the notation means: keep a list of summands
+        # precedence as the notation means it: products and quotients build `cur`, + and − close it into `sums`
         s, v = term(depth, first=True)
         sums, cur = Fraction(0), v
         for _ in range(n - 1):
