@@ -298,11 +298,11 @@ def seed_questions(reasoner, log=print) -> list[dict]:
     "The seed's questions, each through its API route; the answer judged against its reference."
     rows = []
     for q, ref, route in SEED_QUESTIONS:
-        t = time.perf_counter()
+        t0 = time.perf_counter()
         res = reasoner.complete_text(q) if route == "completions" else reasoner.reason(q, verify=False)
         calls = [(t.name, t.args, (t.result or t.error or "")[:60]) for t in res.tool_calls]
         rows.append({"question": q, "route": route, "reference": ref, "answer": res.answer, "tool_calls": calls,
-                     "correct": answers_equivalent(res.answer, ref), "seconds": time.perf_counter() - t})
+                     "correct": answers_equivalent(res.answer, ref), "seconds": time.perf_counter() - t0})
         log(f"seed question ({route}): {q} -> {res.answer!r} ({'right' if rows[-1]['correct'] else 'WRONG'})")
     return rows
 
