@@ -176,11 +176,13 @@ def processbench_eval(verifier, items: list[dict], progress: bool = True) -> dic
     """First-error accuracy on the erroneous items, -1 accuracy on the correct ones, and their harmonic mean (F1),
     overall and per `generator` or source field when the items have one."""
     rows = []
+    # a Verifier's calibrated threshold at each step (see calibrate_threshold); anything else, its one threshold
+    at = getattr(verifier, "threshold_at", lambda key: verifier.threshold)
     for it in tqdm(items, desc="processbench", disable=not progress):
         rec = {"question": it["problem"], "answer": "",
                "reasoning": [{"step": i + 1, "content": s.strip()} for i, s in enumerate(it["steps"])]}
         scores = verifier.score_record(rec)["step_scores"]
-        pred = next((i for i, s in enumerate(scores) if s < verifier.threshold), -1)
+        pred = next((i for i, s in enumerate(scores) if s < at(str(i + 1))), -1)
         rows.append((it.get("generator") or it.get("source") or "all", it["label"], pred))
     def f1(rs):
         err = [p == l for _, l, p in rs if l >= 0]

@@ -14,8 +14,8 @@ from ..data.tokenizer import IGNORE_INDEX
 
 # %% auto #0
 __all__ = ['VERIFIER_TOKENS', 'RMSNorm', 'rope_frequencies', 'Rotary', 'apply_rotary', 'KVCache', 'make_cache', 'Attention',
-           'FeedForward', 'Block', 'linear_cross_entropy', 'Svend', 'written_mask', 'SvendVerifier', 'compile_blocks',
-           'can_compile']
+           'FeedForward', 'Block', 'linear_cross_entropy', 'Svend', 'written_mask', 'result_mask', 'SvendVerifier',
+           'compile_blocks', 'can_compile']
 
 # %% ../../nbs/01_transformer.ipynb #f580911b
 class RMSNorm(nn.Module):
@@ -258,6 +258,11 @@ def written_mask(ids: Tensor, special: dict) -> Tensor:
     result = _last(is_("<|tool_result|>")) > _last(is_("<|/tool_result|>"))
     return turn & ~result & ~is_("<|assistant|>") & ~is_("<|/tool_result|>") & ~is_("<|eos|>")
 
+def result_mask(ids: Tensor, special: dict) -> Tensor:
+    "(batch, seq) True on the text of a tool result (inside `<|tool_result|>`...`<|/tool_result|>`, not the tags)."
+    is_ = lambda name: ids == special[name]
+    return (_last(is_("<|tool_result|>")) > _last(is_("<|/tool_result|>"))) & ~is_("<|tool_result|>")
+
 class SvendVerifier(Svend):
     """A Svend decoder with a scoring head: a logit of P(reasoning so far is correct) at every position.
 
@@ -270,7 +275,9 @@ class SvendVerifier(Svend):
         super().__init__(cfg)
         self.score_head = nn.Linear(cfg.dim, 1)
         self.surprise_gate = nn.Linear(cfg.dim, 1)   # which written tokens count, and how much
-        self.surprise_head = nn.Linear(3, 1)         # weighted mean, minimum, this token's log-probability
+        # weighted mean, minimum, this token's log-probability over what it wrote; minimum and this token's over the
+        # tool results: a result it did not expect (a number changed in what a tool returned) is doubt at its step
+        self.surprise_head = nn.Linear(5, 1)
         for lin in (self.score_head, self.surprise_gate, self.surprise_head):
             nn.init.zeros_(lin.weight); nn.init.zeros_(lin.bias)
         self.special: dict | None = None
@@ -281,19 +288,22 @@ class SvendVerifier(Svend):
         return self
 
     def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
-        "A verifier saved before the surprise features loads with them at zero (no effect)."
+        "A verifier saved before the surprise features (or before the tool-result ones) loads with them at zero."
         own = {k: v for k, v in self.state_dict().items() if k.startswith("surprise_") and k not in state_dict}
         state_dict = {**{k: torch.zeros(v.shape, dtype=v.dtype) for k, v in own.items()}, **state_dict}
+        w = state_dict["surprise_head.weight"]
+        if w.shape[1] < self.surprise_head.in_features:   # fewer features then: the new ones weigh 0
+            state_dict["surprise_head.weight"] = F.pad(w, (0, self.surprise_head.in_features - w.shape[1]))
         return super().load_state_dict(state_dict, strict=strict, assign=assign)
 
     def _surprise(self, ids: Tensor, h: Tensor, doc_ids: Tensor | None) -> tuple[Tensor, Tensor]:
-        "(features (batch, seq, 3), log-probability of each token) from the hidden states."
+        "(features (batch, seq, 5), log-probability of each token) from the hidden states."
         logits = self.output(h[:, :-1]).float()
         lp = torch.zeros(ids.shape, dtype=torch.float32, device=ids.device)
         lp[:, 1:] = torch.gather(F.log_softmax(logits, -1), 2, ids[:, 1:, None])[..., 0]
-        m = written_mask(ids, self.special)
-        if doc_ids is not None: m = m & (doc_ids >= 0)
-        m[:, 0] = False
+        m, r = written_mask(ids, self.special), result_mask(ids, self.special)
+        if doc_ids is not None: m, r = m & (doc_ids >= 0), r & (doc_ids >= 0)
+        m[:, 0] = r[:, 0] = False
         g = torch.sigmoid(self.surprise_gate(h).squeeze(-1).float()) * m
         # running sums and minimum within each packed document: offsets subtract what earlier documents added
         chg = torch.zeros_like(m); chg[:, 0] = True
@@ -302,9 +312,11 @@ class SvendVerifier(Svend):
         csum = lambda x: (c := x.cumsum(1)) - torch.where(start > 0, c.gather(1, (start - 1).clamp(min=0)), 0.0)
         mean = csum(g * lp) / (csum(g) + 1e-6)
         # the minimum so far within a document: a running maximum of -lp, each document raised above the last
-        neg = torch.where(m, -lp, torch.zeros_like(lp)).clamp(max=99.0) + 100.0 * doc_no
-        low = -((neg.cummax(1).values - 100.0 * doc_no).clamp(min=0))
-        return torch.stack([mean, low, torch.where(m, lp, torch.zeros_like(lp))], -1), lp
+        def low(mask):
+            neg = torch.where(mask, -lp, torch.zeros_like(lp)).clamp(max=99.0) + 100.0 * doc_no
+            return -((neg.cummax(1).values - 100.0 * doc_no).clamp(min=0))
+        here = lambda mask: torch.where(mask, lp, torch.zeros_like(lp))
+        return torch.stack([mean, low(m), here(m), low(r), here(r)], -1), lp
 
     def forward(self, ids: Tensor, targets: Tensor | None = None, cache: KVCache | None = None,
                 doc_ids: Tensor | None = None) -> Tensor:
@@ -327,7 +339,8 @@ class SvendVerifier(Svend):
         # dense labels are mostly 1s (every token before an error): weighted by count, the head would learn that prior
         loss = bce.mean() if pos.all() or not pos.any() else 0.5 * (bce[pos].mean() + bce[~pos].mean())
         if lp is not None:
-            right = (targets == 1) & written_mask(ids, self.special)
+            # what it wrote, and what the tools returned: predicting a result is how it can doubt a wrong one
+            right = (targets == 1) & (written_mask(ids, self.special) | result_mask(ids, self.special))
             right[:, 0] = False
             if right.any(): loss = loss - lp[right].mean()
         return loss

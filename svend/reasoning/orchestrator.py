@@ -283,8 +283,8 @@ def run(self: Reasoner, question: str, allow_tools: bool = True, verify: bool = 
         n: int = 4, threshold: float | None = None, **kw) -> Iterator[Event]:
     """Answer `question`, as events: those of `stream`, then `verification` (with a verifier and `verify`), then
     `search` if the verifier's doubt starts one, then `done` with the final result. `search`: none (one sample),
-    auto (one sample, then a verifier-weighted majority of `n` when its score is below `threshold`, by default the
-    verifier's own, calibrated with it), or
+    auto (one sample, then a verifier-weighted majority of `n` when its score is below `threshold`, or by default
+    when the verifier judges it incorrect at its own calibrated thresholds), or
     best_of_n, majority, beam (always a search of `n` candidates: no token events, see the search notebook)."""
     mode = SearchMode.parse(search)
     if mode.always:
@@ -296,17 +296,22 @@ def run(self: Reasoner, question: str, allow_tools: bool = True, verify: bool = 
         else: yield ev
     ev = None   # the finished run's decoder: its batch slot goes back before a search opens others
     if (verify or mode == SearchMode.AUTO) and self.verifier is not None:
-        if threshold is None: threshold = getattr(self.verifier, "threshold", 0.5)   # a stand-in may have none
         self.verify(result)
         yield Event(EventType.VERIFICATION, info=result.verification)
-        if mode == SearchMode.AUTO and result.verification["score"] < threshold:
+        v = result.verification
+        if threshold is None and "verdict" in v: doubt = v["verdict"] == "incorrect"   # its calibrated judgement
+        else:   # the caller's threshold on the score (a stand-in verifier may have no threshold of its own)
+            threshold = getattr(self.verifier, "threshold", 0.5) if threshold is None else threshold
+            doubt = v["score"] < threshold
+        if mode == SearchMode.AUTO and doubt:
             first = result
             yield Event(
                 EventType.SEARCH,
                 info={"method": str(SearchMode.MAJORITY), "n": n, "score": first.verification["score"]},
             )
             result = run_search(self, question, method=SearchMode.MAJORITY, n=n, allow_tools=allow_tools, **kw)
-            result.search["triggered_by"] = {"score": first.verification["score"], "threshold": threshold}
+            result.search["triggered_by"] = {"score": first.verification["score"], "threshold": threshold,
+                                             "first_error": first.verification.get("first_error")}
             result.search["tokens"] += first.usage["total_tokens"]   # the first sample was part of the cost
     yield Event(EventType.DONE, result=result)
 

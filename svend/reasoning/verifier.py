@@ -20,8 +20,8 @@ from ..inference.engine import load_model, model_files
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['CORRUPTIONS', 'score_positions', 'position_labels', 'perturb_number', 'corrupt', 'first_difference',
-           'verifier_example', 'corrupted_pairs', 'natural_example', 'verifier_documents', 'Verifier',
+__all__ = ['CORRUPTIONS', 'score_positions', 'position_labels', 'perturb_number', 'perturb_args', 'corrupt', 'first_difference',
+           'verifier_example', 'corrupted_pairs', 'natural_example', 'verifier_documents', 'position_keys', 'Verifier',
            'rerun_tool_calls', 'calibrate_threshold', 'evaluate_verifier']
 
 # %% ../../nbs/42_verifier.ipynb #b58beff7
@@ -62,6 +62,61 @@ def perturb_number(text: str, rng: random.Random) -> str | None:
     new = s[:i] + digit + s[i + 1:]
     return text[:m.start()] + new + text[m.end():]
 
+_LETTER = re.compile(r"(?<![A-Za-z_])[a-z](?![A-Za-z_(])")   # a one-letter variable, not a function's name
+_QUOTED = re.compile(r"'([^'\\n]{2,})'|\"([^\"\\n]{2,})\"")
+_OPS = ("simplify", "factor", "expand", "diff", "integrate")
+
+def _top_terms(expr: str) -> list[tuple[int, int]]:
+    "Spans of the top-level terms of a sum written with ' + ' / ' - ' (outside brackets), as (start, end)."
+    cuts, depth = [0], 0
+    for j, c in enumerate(expr):
+        depth += (c in "([{") - (c in ")]}")
+        if depth == 0 and expr[j:j + 3] in (" + ", " - "): cuts.append(j)
+    return [(a, b) for a, b in zip(cuts, cuts[1:] + [len(expr)])]
+
+def _mistakes(text: str, rng: random.Random) -> list:
+    "What a careless copy of `text` can be: a number changed, a variable renamed, a term dropped or written twice."
+    out = []
+    if _NUM.search(text): out.append(lambda: perturb_number(text, rng))
+    if letters := sorted(set(_LETTER.findall(text))):
+        def rename():
+            a = rng.choice(letters)
+            b = rng.choice([c for c in "abcdfghjkmnpqrstuvwxyz" if c not in letters])
+            return _LETTER.sub(lambda m: b if m.group(0) == a else m.group(0), text)
+        out.append(rename)
+    if len(terms := _top_terms(text)) >= 2:
+        def drop_or_repeat():
+            a, b = rng.choice(terms[1:])
+            return text[:a] + text[b:] if rng.random() < 0.5 else text[:b] + text[a:b] + text[b:]
+        out.append(drop_or_repeat)
+    if quoted := list(_QUOTED.finditer(text)):   # a string copied into code with a letter or two wrong
+        def misspell():
+            m = rng.choice(quoted); g = 1 if m.group(1) is not None else 2
+            s = list(m.group(g))
+            for _ in range(rng.randint(1, 2)): s[rng.randrange(len(s))] = rng.choice("abcdefghijklmnopqrstuvwxyz")
+            return text[:m.start(g)] + "".join(s) + text[m.end(g):]
+        out.append(misspell)
+    return out
+
+def perturb_args(name: str, args: dict, rng: random.Random) -> dict | None:
+    """`args` of a `name` call with one mistake of the kinds a model makes copying a question into a call: a number
+    changed (in text or a numeric argument such as a bound), a variable renamed, a term of a sum dropped or written
+    twice, a quoted string misspelt, or (SymPy) the wrong operation; None when nothing applies or it changed nothing."""
+    edits = []   # (key, zero-argument function giving the new value)
+    for k, v in args.items():
+        if isinstance(v, str): edits += [(k, f) for f in _mistakes(v, rng)]
+        elif isinstance(v, list) and v and all(isinstance(x, str) for x in v):   # e.g. a solver's constraints
+            j = rng.randrange(len(v))
+            edits += [(k, lambda f=f, j=j, v=v: v[:j] + [f()] + v[j + 1:]) for f in _mistakes(v[j], rng)]
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            edits.append((k, lambda v=v: v + rng.choice([-3, -2, -1, 1, 2, 3]) if rng.random() < 0.7 else -v))
+    if name == "symbolic_math" and args.get("operation") in _OPS:
+        edits.append(("operation", lambda: rng.choice([o for o in _OPS if o != args["operation"]])))
+    if not edits: return None
+    k, f = rng.choice(edits)
+    new = f()
+    return None if new is None or new == args[k] else {**args, k: new}
+
 def corrupt(record: dict, kind: str, rng: random.Random, pool: list[dict] | None = None):
     "(corrupted record, first error) for one of CORRUPTIONS, or None if it does not apply to this record."
     rec = copy.deepcopy(normalize_record(record))
@@ -101,11 +156,10 @@ def corrupt(record: dict, kind: str, rng: random.Random, pool: list[dict] | None
         if not tool_steps: return None
         i = rng.choice(tool_steps)
         call = steps[i]["tool_call"]
-        keys = [k for k, v in call["args"].items() if isinstance(v, str) and _NUM.search(v)]
-        if not keys: return None
-        k = rng.choice(keys)
-        args = {**call["args"], k: perturb_number(call["args"][k], rng)}
-        try: result = trusted_call(call["name"], args)
+        args = perturb_args(call["name"], call["args"], rng)
+        if args is None: return None
+        # a call the mistake made slow (a cube search over 20,000 numbers) is not worth waiting for: 2 s, not 20
+        try: result = trusted_call(call["name"], args, timeout=2.0)
         except Exception: return None   # the altered call does not run: not a realistic wrong call
         old = steps[i]["tool_result"]
         if result.strip() == old.strip(): return None
@@ -192,10 +246,18 @@ def verifier_documents(tok: SvendTokenizer, records: list[dict], seed: int = 0, 
                   "tokens": sum(len(d[0]) for d in docs)}
 
 # %% ../../nbs/42_verifier.ipynb #8ffe3b1a
+def position_keys(n: int, ended: bool) -> list[str]:
+    "Names of `n` scoring positions: the step ends \"1\", \"2\", ..., and \"answer\" for the last when the answer ended."
+    return [("answer" if ended and j == n else str(j)) for j in range(1, n + 1)]
+
 class Verifier:
     "Score reasoning traces with a trained SvendVerifier."
-    def __init__(self, model: SvendVerifier, tok: SvendTokenizer, threshold: float = 0.5):
+    def __init__(self, model: SvendVerifier, tok: SvendTokenizer, threshold: float = 0.5,
+                 thresholds: dict | None = None):
         self.model, self.tok, self.threshold = model.eval(), tok, threshold
+        # per scoring position ("1", "2", ... for step ends, "answer"), from calibrate_threshold: where a right
+        # trace's score normally sits at that point. None: the one `threshold` everywhere
+        self.thresholds = thresholds
         if isinstance(model, SvendVerifier): model.use_tokens(tok.special)   # its surprise features read the turns
 
     @classmethod
@@ -205,10 +267,18 @@ class Verifier:
         d, _ = model_files(path, head="score")   # a reasoning model given by mistake: one clear line, before loading
         model, tok = load_model(path, dtype=dtype, quantize=quantize)
         if model.cfg.head != "score": raise ValueError(f"{path} is a language model, not a verifier (its head is 'lm')")
-        if threshold is None:
-            saved = json.loads((d / "verifier.json").read_text()) if (d / "verifier.json").exists() else {}
-            threshold = float(saved.get("threshold", 0.5))
-        return cls(model, tok, threshold)
+        saved = json.loads((d / "verifier.json").read_text()) if (d / "verifier.json").exists() else {}
+        if threshold is not None: return cls(model, tok, threshold)   # the caller's one threshold, everywhere
+        return cls(model, tok, float(saved.get("threshold", 0.5)), saved.get("thresholds"))
+
+    def threshold_at(self, key: str) -> float:
+        """The threshold at scoring position `key` ("1", "2", ... or "answer"): the calibrated one, the last calibrated
+        step's for a step past those, else `threshold`."""
+        t = self.thresholds
+        if not t: return self.threshold
+        if key in t: return t[key]
+        steps = [int(k) for k in t if k.isdigit()]
+        return t[str(max(steps))] if key.isdigit() and steps else self.threshold
 
     @torch.inference_mode()
     def probabilities(self, ids_batch: list[list[int]]) -> list[Tensor]:
@@ -228,10 +298,10 @@ class Verifier:
         probs = [float(p[i]) for i in pos]
         ended = self.tok.special["<|end|>"] == ids[pos[-1]]
         step_scores = probs[:-1] if ended else probs
-        overall = min(probs)
-        first = next((j for j, q in enumerate(probs, start=1) if q < self.threshold), None)
-        return {"score": overall, "step_scores": step_scores, "answer_score": probs[-1] if ended else None,
-                "verdict": "correct" if overall >= self.threshold else "incorrect",
+        keys = position_keys(len(probs), ended)
+        first = next((j for j, (q, k) in enumerate(zip(probs, keys), start=1) if q < self.threshold_at(k)), None)
+        return {"score": min(probs), "step_scores": step_scores, "answer_score": probs[-1] if ended else None,
+                "verdict": "correct" if first is None else "incorrect",
                 "first_error": None if first is None else ("answer" if ended and first == len(probs) else first)}
 
     def score_record(self, record: dict) -> dict: return self.score(self.tok.render(record)[0])
@@ -262,21 +332,47 @@ def _auc(pos_scores: list[float], neg_scores: list[float]) -> float:
     wins = sum((p > n) + 0.5 * (p == n) for p in pos_scores for n in neg_scores)
     return wins / (len(pos_scores) * len(neg_scores))
 
+def _position_scores(verifier: Verifier, record: dict) -> tuple[list[float], list[str]]:
+    "A record's scores at its scoring positions, and the positions' names."
+    ids = verifier.tok.render(record)[0]
+    s = verifier.score(ids)
+    probs = s["step_scores"] + ([s["answer_score"]] if s["answer_score"] is not None else [])
+    return probs, position_keys(len(probs), s["answer_score"] is not None)
+
+def _flags(verifier: Verifier, probs: list[float], keys: list[str]) -> bool:
+    return any(q < verifier.threshold_at(k) for q, k in zip(probs, keys))
+
 def calibrate_threshold(verifier: Verifier, records: list[dict], max_false_alarms: float = 0.05, seed: int = 2,
                         save_to=None) -> dict:
     """Set `verifier.threshold` so that at most `max_false_alarms` of the clean `records` (held out from its training)
     score below it, and report what it catches of their corruptions there. With `save_to` (the verifier's
     directory), write it to `verifier.json` there, where `Verifier.from_pretrained` finds it."""
-    clean, bad = [], []
+    clean, bad = [], []   # (scores, position names) per trace
     for r, _, kind in corrupted_pairs(records, seed):
-        (clean if kind is None else bad).append(verifier.score_record(r)["score"])
+        (clean if kind is None else bad).append(_position_scores(verifier, r))
     if not clean: raise ValueError("calibrate_threshold needs clean records")
-    ranked = sorted(clean)
-    k = int(max_false_alarms * len(ranked))   # this many clean traces may fall below the threshold
-    verifier.threshold = ranked[k] if k < len(ranked) else ranked[-1] + 1e-6
-    out = {"threshold": verifier.threshold, "max_false_alarms": max_false_alarms, "clean": len(clean),
-           "false_alarm_rate": sum(s < verifier.threshold for s in clean) / len(clean),
-           "catch_rate": sum(s < verifier.threshold for s in bad) / max(1, len(bad)), "corrupted": len(bad)}
+    budget = int(max_false_alarms * len(clean))   # this many clean traces may be flagged
+    # one threshold on the trace's score (its minimum): what a caller comparing scores uses, and the fallback
+    ranked = sorted(min(p) for p, _ in clean)
+    verifier.threshold = ranked[budget] if budget < len(ranked) else ranked[-1] + 1e-6
+    # and one per position: the same low quantile of right traces' scores there, as high as the budget allows. A
+    # score that is normal at the answer can be alarming after the first step: one threshold, set by where right
+    # traces end up (the answer), flags an early error only once the trace has sunk that low, a step or more later
+    at = defaultdict(list)
+    for p, keys in clean:
+        for q, k in zip(p, keys): at[k].append(q)
+    for v in at.values(): v.sort()
+    quantile = lambda beta: {k: v[min(len(v) - 1, int(beta * len(v)))] for k, v in at.items()}
+    flagged = lambda t, p, keys: any(q < t.get(k, verifier.threshold) for q, k in zip(p, keys))
+    best = quantile(0.0)   # each position's lowest right score: flags none of them
+    for beta in (i / 500 for i in range(1, 501)):
+        t = quantile(beta)
+        if sum(flagged(t, p, keys) for p, keys in clean) > budget: break
+        best = t
+    verifier.thresholds = best
+    out = {"threshold": verifier.threshold, "thresholds": best, "max_false_alarms": max_false_alarms,
+           "clean": len(clean), "false_alarm_rate": sum(_flags(verifier, p, k) for p, k in clean) / len(clean),
+           "catch_rate": sum(_flags(verifier, p, k) for p, k in bad) / max(1, len(bad)), "corrupted": len(bad)}
     if save_to is not None:
         d, _ = model_files(save_to, head="score")
         (d / "verifier.json").write_text(json.dumps(out, indent=1) + "\n")
@@ -295,22 +391,22 @@ def evaluate_verifier(verifier: Verifier, records: list[dict], seed: int = 1, pr
     pairs = list(corrupted_pairs(records, seed))
     clean_scores, bad_scores = [], []
     caught, total, located = Counter(), Counter(), Counter()
-    h_caught, h_located, h_alarms = Counter(), Counter(), 0
+    h_caught, h_located, h_alarms, alarms = Counter(), Counter(), 0, 0
     registry, reruns = (registry or default_registry()) if rerun else None, {}
     for r, err, kind in tqdm(pairs, desc="verifier eval", disable=not progress):
         s = verifier.score_record(r)
-        flagged = s["first_error"] if s["score"] < verifier.threshold else None
+        flagged = s["first_error"]   # None: judged correct
         if rerun:   # the earlier of the two checks' first errors
             hybrid = min(flagged, rerun_tool_calls(r, registry, reruns), key=_step_order)
             if kind is None: h_alarms += hybrid is not None
             elif hybrid is not None: h_caught[kind] += 1; h_located[kind] += hybrid == err
-        if kind is None: clean_scores.append(s["score"]); continue
+        if kind is None: clean_scores.append(s["score"]); alarms += flagged is not None; continue
         bad_scores.append(s["score"]); total[kind] += 1
         if flagged is not None: caught[kind] += 1; located[kind] += flagged == err
     n_bad, kinds = sum(total.values()), sorted(total)
     out = {"threshold": verifier.threshold, "clean": len(clean_scores), "corrupted": n_bad,
            "catch_rate": sum(caught.values()) / max(1, n_bad),
-           "false_alarm_rate": sum(s < verifier.threshold for s in clean_scores) / max(1, len(clean_scores)),
+           "false_alarm_rate": alarms / max(1, len(clean_scores)),
            "catch_rate_by_kind": {k: caught[k] / total[k] for k in kinds},
            "first_error_located": sum(located.values()) / max(1, sum(caught.values())),
            "located_by_kind": {k: located[k] / caught[k] for k in kinds if caught[k]},
