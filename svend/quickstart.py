@@ -26,8 +26,8 @@ from .models.pretrained import pretrained_config
 
 # %% auto #0
 __all__ = ['BASE', 'BASES', 'FAST', 'SEED_QUESTIONS', 'Recipe', 'step_seconds', 'steps_for', 'make_data', 'run_summary',
-           'add_own_samples', 'train_models', 'rl_stage', 'seed_questions', 'eval_reasoner', 'evaluate', 'criteria',
-           'compare_rows', 'write_report', 'quickstart', 'ensure_default_model', 'main']
+           'add_own_samples', 'verifier_steps_left', 'train_models', 'rl_stage', 'seed_questions', 'eval_reasoner',
+           'evaluate', 'criteria', 'compare_rows', 'write_report', 'quickstart', 'ensure_default_model', 'main']
 
 # %% ../nbs/61_quickstart.ipynb #4b2a539b
 @dataclass
@@ -36,8 +36,8 @@ class Recipe:
     heldin_eval: int = 200         # new problems written with rules seen in training, kept out of training
     heldout_eval: int = 200        # problems whose questions each use one held-out grammar rule
     handwritten_eval: int = 0      # hand-written questions to evaluate (0: all of them)
-    reasoner_minutes: float = 9.5
-    verifier_minutes: float = 5.6  # ~400 steps: at 195 its AUC on the reasoner's own answers was 0.87, at 400 0.93
+    reasoner_minutes: float = 8.5
+    verifier_minutes: float = 5.2  # ~370 steps: at 195 its AUC on the reasoner's own answers was 0.87, at 400 0.93
     lr: float = 1e-3
     verifier_lr: float = 5e-4
     batch_size: int = 16
@@ -48,7 +48,7 @@ class Recipe:
                                    # thresholds
     calibration_false_alarms: float = 0.06   # the share of those clean traces allowed below it (0.08 measured
                                              # 13% on the evaluation's clean traces: 200 set it, 150 measure it)
-    own_problems: int = 200        # training problems the trained reasoner answers own_k times, for the verifier
+    own_problems: int = 150        # training problems the trained reasoner answers own_k times, for the verifier
     own_k: int = 4
     search_problems: int = 40      # held-in and held-out problems, half each, answered greedily and by search
     search_n: int = 8              # samples per problem for the votes
@@ -186,7 +186,18 @@ def add_own_samples(recipe: Recipe, out: Path, vdata: Path, lines: list[str], lo
     return {"problems": len(lines), "k": recipe.own_k, "samples": len(mine), "right": right,
             "wrong": len(mine) - right, "seconds": time.perf_counter() - t}
 
-def train_models(recipe: Recipe, out: Path, log=print) -> dict:
+def verifier_steps_left(recipe: Recipe, own: dict, elapsed: float, planned: int, s_per_step: float,
+                        eval_decodes: int) -> int:
+    """The verifier's steps, at most `planned`, cut so that the run ends within `recipe.budget_minutes`. What is still
+    to pay (the verifier's data, its calibration, the evaluation: all decoding or scoring) is priced at the rate the
+    reasoner just sampled its own answers (`own`), so a machine slower this hour (measured: 103 s and 157 s for the
+    same 800 samples) trains a shorter verifier instead of overrunning. 500 decodes' worth stands for the data,
+    calibration and scoring (measured 290 s at 0.197 s a sample, against 991 evaluation decodes)."""
+    per = own["seconds"] / max(1, own["samples"])
+    left = recipe.budget_minutes * 60 - elapsed - per * (eval_decodes + 500)
+    return max(10, min(planned, int(left / s_per_step)))
+
+def train_models(recipe: Recipe, out: Path, log=print, started: float | None = None) -> dict:
     data = str(out / "data" / "train.jsonl")
     if recipe.base:   # time a step of the pretrained model's shape (random weights: the cost is the same)
         # 135M parameters on 2 cores: steps take 9.7, 9.0, 7.1, 6.7, 6.2, 5.4 s before settling near 6 s, and a probe
@@ -238,7 +249,17 @@ def train_models(recipe: Recipe, out: Path, log=print) -> dict:
         if run_dir.exists(): shutil.rmtree(run_dir)   # a fresh run (an interrupted quickstart starts the stage again)
         if name == "verifier" and recipe.own_problems:   # the reasoner's own errors, beside the corruptions
             runs["own_samples"] = add_own_samples(recipe, out, vdata, own, log)
-        log(f"training the {name} ({args.max_steps} steps, about {getattr(recipe, name + '_minutes'):g} min)")
+            if started is not None:   # the budget left, now that this hour's decoding speed is known
+                decodes = recipe.search_problems * (recipe.search_n + 1) + sum(
+                    len((out / "data" / f"eval_{n}.jsonl").read_text().splitlines())
+                    for n in ("heldin", "heldout", "handwritten"))
+                fit = verifier_steps_left(recipe, runs["own_samples"], time.perf_counter() - started, args.max_steps,
+                                          sps * 1.1, decodes)
+                if fit < args.max_steps:
+                    log(f"the verifier gets {fit} steps, not {args.max_steps}: the rest of the "
+                        f"{recipe.budget_minutes:g} minutes goes to evaluation at this machine's speed")
+                    args.max_steps, args.log_steps = fit, max(1, fit // 40)
+        log(f"training the {name} ({args.max_steps} steps, about {args.max_steps * sps * 1.1 / 60:.1f} min)")
         t = time.perf_counter()
         train(args, log=log)
         runs[name] = {
@@ -684,7 +705,7 @@ def quickstart(out_dir=None, fast: bool = False, recipe: Recipe | None = None, l
     t0 = time.perf_counter()
     log(f"svend_quickstart{' --fast' if fast else ''}: everything goes to {out}")
     data = make_data(recipe, out, log)
-    runs = train_models(recipe, out, log)
+    runs = train_models(recipe, out, log, started=t0)
     if recipe.rl_minutes: runs["rl"] = rl_stage(recipe, out, log)
     ev = evaluate(recipe, out, log)
     results = {

@@ -247,7 +247,7 @@ def verifier_documents(tok: SvendTokenizer, records: list[dict], seed: int = 0, 
 
 # %% ../../nbs/42_verifier.ipynb #8ffe3b1a
 def position_keys(n: int, ended: bool) -> list[str]:
-    "Names of `n` scoring positions: the step ends \"1\", \"2\", ..., and \"answer\" for the last when the answer ended."
+    "Names of `n` scoring positions: step ends \"1\", \"2\", ..., and \"answer\" for the last when the answer ended."
     return [("answer" if ended and j == n else str(j)) for j in range(1, n + 1)]
 
 class Verifier:
