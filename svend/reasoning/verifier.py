@@ -63,7 +63,7 @@ def perturb_number(text: str, rng: random.Random) -> str | None:
     return text[:m.start()] + new + text[m.end():]
 
 _LETTER = re.compile(r"(?<![A-Za-z_])[a-z](?![A-Za-z_(])")   # a one-letter variable, not a function's name
-_QUOTED = re.compile(r"'([^'\\n]{2,})'|\"([^\"\\n]{2,})\"")
+_QUOTED = re.compile(r"'([^'\n]{2,})'|\"([^\"\n]{2,})\"")   # a quoted string on one line
 _OPS = ("simplify", "factor", "expand", "diff", "integrate")
 
 def _top_terms(expr: str) -> list[tuple[int, int]]:
