@@ -46,8 +46,8 @@ class Recipe:
     verifier_eval: int = 150       # traces scored clean and corrupted
     calibration: int = 200         # clean training traces (and their corruptions), never the verifier's, that set its
                                    # thresholds
-    calibration_false_alarms: float = 0.06   # the share of those clean traces allowed below it (0.08 measured
-                                             # 13% on the evaluation's clean traces: 200 set it, 150 measure it)
+    calibration_false_alarms: float = 0.06   # the share of those clean traces allowed below it: below the 10%
+                                             # target by a margin, since 200 set it and 150 measure it (±2 points)
     own_problems: int = 150        # training problems the trained reasoner answers own_k times, for the verifier
     own_k: int = 4
     search_problems: int = 40      # held-in and held-out problems, half each, answered greedily and by search
