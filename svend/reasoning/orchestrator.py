@@ -4,7 +4,8 @@
 
 # %% ../../nbs/41_orchestrator.ipynb #ab28a17a
 from __future__ import annotations
-import copy, random, time
+import copy, math, random, time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, asdict
 from enum import StrEnum
 from typing import Iterator
@@ -13,6 +14,7 @@ from ..data.tokenizer import SvendTokenizer, train_tokenizer, sample_corpus, tra
 from ..models.config import SvendConfig
 from ..models.transformer import Svend
 from ..inference.engine import Engine, TextEngine, Sampling, TextStream, load_model, model_files
+from ..inference.batching import SlotPool, RaggedCache
 from ..tools.calls import parse_tool_call
 from ..tools.registry import ToolRegistry, ToolResult, default_registry
 from ..tools.sandbox import check_cancelled
@@ -21,7 +23,7 @@ from .search import SearchMode, run_search
 
 # %% auto #0
 __all__ = ['ToolCallRecord', 'Step', 'ReasoningResult', 'EventType', 'Event', 'toy_tool_model', 'Reasoner', 'stream', 'run',
-           'reason', 'verify', 'complete_text']
+           'reason', 'verify', 'complete_text', 'reason_batch']
 
 # %% ../../nbs/41_orchestrator.ipynb #49ef817c
 @dataclass
@@ -342,3 +344,114 @@ def complete_text(self: Reasoner, text: str, allow_tools: bool = True, **kw) -> 
     return result
 
 Reasoner.complete_text = complete_text
+
+# %% ../../nbs/41_orchestrator.ipynb #fa56b73a
+def _sample_rows(logits: torch.Tensor, s: Sampling, gens: list[torch.Generator]) -> list[int]:
+    "One token per row of `logits`: argmax at temperature 0, else a draw from the row's own generator."
+    if s.temperature <= 0: return logits.argmax(-1).tolist()
+    logits = logits.float() / s.temperature
+    if 0 < s.top_k < logits.shape[-1]:
+        kth = logits.topk(s.top_k, dim=-1).values[:, -1:]
+        logits = logits.masked_fill(logits < kth, -math.inf)
+    probs = logits.softmax(-1)
+    if s.top_p < 1:
+        sp, order = probs.sort(-1, descending=True)
+        drop = sp.cumsum(-1) - sp >= s.top_p            # mass before this token already reaches top_p
+        probs = torch.zeros_like(probs).scatter(-1, order, sp.masked_fill(drop, 0.0))
+    cum = probs.cumsum(-1)
+    u = torch.cat([torch.rand(1, generator=g) for g in gens]).to(cum.device) * cum[:, -1]
+    # the first token whose cumulative mass passes u: a token of zero probability never is
+    return torch.searchsorted(cum, u[:, None].contiguous(), right=True).squeeze(1).clamp_max(cum.shape[-1] - 1).tolist()
+
+class _Row:
+    "One question's state in `reason_batch`: what `stream` keeps in local variables."
+    def __init__(self, prompt: list[int], limit: int, gen: torch.Generator):
+        self.prompt, self.limit, self.gen = prompt, limit, gen
+        self.out, self.spans, self.records = [], [], []
+        self.sampled = self.forced = self.refusals = self.step_no = 0
+        self.call_start, self.tool_time, self.finish, self.done = None, 0.0, "length", False
+        self.t0 = time.perf_counter()
+
+    @property
+    def room(self) -> int: return self.limit - self.sampled - self.forced
+
+@torch.inference_mode()
+def reason_batch(self: Reasoner, questions: list[str], seeds: list[int] | None = None, allow_tools: bool = True,
+                 workers: int = 8, **kw) -> list[ReasoningResult]:
+    """Answer every question in `questions` together (unverified results, in order): `stream`'s loop for all of
+    them at once. `seeds`: one per question (default: drawn from torch's global generator). `kw`: max_tokens,
+    temperature, top_p, top_k. An engine without a PyTorch model (vLLM) answers them one by one."""
+    if seeds is not None and len(seeds) != len(questions): raise ValueError("give one seed per question")
+    seeds = seeds if seeds is not None else torch.randint(2**62, (len(questions),)).tolist()
+    model = getattr(self.engine, "model", None)
+    if model is None or getattr(self.engine, "batcher", None) is not None:
+        return [self.reason(q, allow_tools=allow_tools, verify=False, seed=sd, **kw) for q, sd in zip(questions, seeds)]
+    if not questions: return []
+    s = Sampling(**{"max_tokens": self.max_tokens, **self.defaults, **kw})
+    I, dev = self.ids, model.tok_embeddings.weight.device
+    rows = []
+    for q, sd in zip(questions, seeds):
+        p = self.prompt_ids(q)
+        rows.append(_Row(p, self.engine.budget(len(p), kw.get("max_tokens"), self.max_tokens),
+                         torch.Generator().manual_seed(sd)))
+    pool = SlotPool(model, len(rows), max(len(r.prompt) + r.limit for r in rows))
+    vocab = self.tok.vocab_size if self.tok.vocab_size < model.cfg.vocab_size else model.cfg.vocab_size
+    last = torch.zeros(len(rows), model.cfg.vocab_size, device=dev)   # each slot's next-token logits
+    def feed(slot: int, ids: list[int]):   # one row's prompt or tool result, alone
+        last[slot] = model(torch.tensor([ids], device=dev), cache=RaggedCache(pool, [slot]), last_only=True)[0, -1]
+    first = {}   # prompt -> the slot that was prefilled with it
+    for slot, r in enumerate(rows):
+        if (key := tuple(r.prompt)) in first: pool.copy_slot(first[key], slot); last[slot] = last[first[key]]
+        else: first[key] = slot; feed(slot, r.prompt)
+    live, stops = list(rows), (I["<|end|>"], I["<|eos|>"])   # live[k] is in slot k
+    ex = ThreadPoolExecutor(workers)
+    try:
+        while live:
+            n = len(live)
+            toks = _sample_rows(last[:n, :vocab], s, [r.gen for r in live])
+            calls = []
+            for k, (r, t) in enumerate(zip(live, toks)):
+                r.out.append(t); r.sampled += 1
+                if t in stops: r.finish, r.done = "stop", True; continue
+                if t == I["<|step|>"]: r.step_no += 1
+                elif t == I["<|tool_call|>"]: r.call_start = len(r.out)
+                elif t == I["<|/tool_call|>"] and r.call_start is not None: calls.append(k)
+                if r.room <= 0: r.done = True
+            # the calls closed this step run while the forward pass feeds every slot its token (a finished
+            # row's too: one slice is cheaper than gathering the live ones)
+            calls = [k for k in calls if not live[k].done]
+            futs = [ex.submit(self._run_tool, live[k].out[live[k].call_start:-1], allow_tools, len(live[k].records))
+                    for k in calls]
+            last[:n] = model(torch.tensor([[t] for t in toks], device=dev), cache=RaggedCache(pool, slice(0, n)),
+                             last_only=True)[:, -1]
+            for k, f in zip(calls, futs):
+                r = live[k]
+                rec, text = f.result()
+                rec.step = r.step_no or None
+                r.records.append(rec); r.tool_time += rec.duration; r.call_start = None
+                if not rec.ok and rec.error and rec.error.startswith("tool call limit"): r.refusals += 1
+                body = self.tok.encode(text)[:max(0, min(r.room - 2, self.max_result_tokens))]
+                ids = [I["<|tool_result|>"]] + body + [I["<|/tool_result|>"]]
+                if len(ids) > r.room: r.done = True; continue   # no room for even an empty result
+                feed(k, ids)
+                r.spans.append((len(r.out), len(r.out) + len(ids))); r.out += ids; r.forced += len(ids)
+                if r.refusals >= 2: r.finish, r.done = "tool_limit", True
+                elif r.room <= 0: r.done = True
+            if any(r.done for r in live):   # the live rows move down into the slots of the finished ones
+                kept = []
+                for k, r in enumerate(live):
+                    if r.done: continue
+                    if k != len(kept): pool.copy_slot(k, len(kept)); last[len(kept)] = last[k]
+                    kept.append(r)
+                live = kept
+    finally: ex.shutdown()
+    out = []
+    for q, r in zip(questions, rows):
+        t = time.perf_counter() - r.t0
+        out.append(self._result(q, r.out, r.records, r.finish, r.spans,
+                                usage={"prompt_tokens": len(r.prompt), "completion_tokens": r.sampled,
+                                       "tool_tokens": r.forced, "total_tokens": len(r.prompt) + r.sampled + r.forced},
+                                timings={"total": t, "generation": t - r.tool_time, "tools": r.tool_time}))
+    return out
+
+Reasoner.reason_batch = reason_batch

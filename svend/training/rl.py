@@ -129,31 +129,26 @@ def rollout_seed(seed: int, step: int, problem: int, sample: int) -> int:
     return random.Random(f"svend-rl:{seed}:{step}:{problem}:{sample}").getrandbits(62)
 
 def rollouts(model, tok, problems: list[dict], group: int, step: int, seed: int, max_new_tokens: int = 256,
-             temperature: float = 1.0, batch: int = 32, registry=None, max_tool_calls: int = 4) -> list[Rollout]:
-    "`group` samples of each problem through the tool loop (`batch` at a time), each with its own seed."
+             temperature: float = 1.0, batch: int = 128, registry=None, max_tool_calls: int = 4) -> list[Rollout]:
+    """`group` samples of each problem through the tool loop, `batch` decoding in lockstep (`Reasoner.reason_batch`),
+    each with its own seed. The same model, problems and seeds give the same rollouts."""
     jobs = [(i, k) for i in range(len(problems)) for k in range(group)]
-    # KV slots as long as the longest prompt plus the budget, not the model's whole context (a 7B's is 8K)
-    longest = max(len(tok.render_messages([{"role": "user", "content": p["question"]}], add_generation_prompt=True)[0])
-                  for p in problems)
-    batcher = (Batcher(model, slots=min(batch, len(jobs)), max_len=min(model.cfg.max_seq_len, longest + max_new_tokens),
-                       window=0.005) if batch > 1 else None)
-    reasoner = Reasoner(Engine(model, tok, batcher=batcher), registry=registry, max_tokens=max_new_tokens,
+    reasoner = Reasoner(Engine(model, tok), registry=registry, max_tokens=max_new_tokens,
                         max_tool_calls=max_tool_calls, temperature=temperature)
-    def one(job) -> Rollout:
-        i, k = job
-        res = None
-        for ev in reasoner.stream(problems[i]["question"], seed=rollout_seed(seed, step, i, k)): res = ev.result
-        calls = res.tool_calls
-        return Rollout(i, k, reasoner.prompt_ids(problems[i]["question"]), res.ids, sampled_mask(res),
-                       correct=answer_correct(res.answer, problems[i]["answer"]),
-                       malformed=any(malformed_call(t) for t in calls), calls=len(calls),
-                       calls_ok=sum(t.ok for t in calls))
     model.eval()
-    try:
-        if batcher is None: return [one(j) for j in jobs]
-        with ThreadPoolExecutor(batch) as ex: return list(ex.map(one, jobs))
-    finally:
-        if batcher is not None: batcher.stop()
+    out = []
+    for c in range(0, len(jobs), batch):
+        part = jobs[c:c + batch]
+        results = reasoner.reason_batch([problems[i]["question"] for i, _ in part],
+                                        seeds=[rollout_seed(seed, step, i, k) for i, k in part])
+        for (i, k), res in zip(part, results):
+            calls = res.tool_calls
+            out.append(Rollout(i, k, reasoner.prompt_ids(problems[i]["question"]), res.ids, sampled_mask(res),
+                               correct=answer_correct(res.answer, problems[i]["answer"]),
+                               malformed=any(malformed_call(t) for t in calls), calls=len(calls),
+                               calls_ok=sum(t.ok for t in calls)))
+    return out
+
 
 # %% ../../nbs/26_rl.ipynb #59b038fe
 @dataclass
@@ -182,7 +177,7 @@ class RLArgs:
     format_reward: float = 0.0         # bonus for an answer with every tool call well formed
     verifier: str | None = None        # a verifier directory, for the process reward
     process_reward: float = 0.0        # weight of the verifier's outcome score in the reward
-    rollout_batch: int = 32            # rollouts decoding at once; 1: one at a time
+    rollout_batch: int = 128           # rollouts decoding in lockstep (one step's 16 x 8 by default)
     max_steps: int | None = None
     minutes: float | None = None       # stop after this much time (at a step's end; a checkpoint is saved)
     save_steps: int = 10
@@ -470,7 +465,7 @@ def parse_rl_args(argv: list[str] | None = None) -> RLArgs:
         "--rollout-batch",
         type=positive_int,
         default=d.rollout_batch,
-        help="rollouts decoding at once (1: one at a time)",
+        help="rollouts decoding in lockstep (default 128: a whole step)",
     )
     ap.add_argument("--max-steps", type=positive_int)
     ap.add_argument("--minutes", type=positive_float, help="stop after this many minutes (a checkpoint is saved)")
