@@ -36,7 +36,7 @@ def main():
     probs = load(evals[0]) + load(evals[1])
     acc = {}
     for name, model in (("sft", sft), ("rl", rl / "final")):
-        r = tool_use_eval(model, probs, workers=2, max_tokens=400)
+        r = tool_use_eval(model, probs, workers=2, max_tokens=400, batch=32)   # greedy: the answers of one at a time
         acc[name] = {k: v["answer_accuracy"] for k, v in r["by_phrasing"].items()}
     rows = [json.loads(l) for l in (rl / "metrics.jsonl").read_text().splitlines() if l.strip()]
     third = max(1, len(rows) // 3)

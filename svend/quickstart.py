@@ -58,7 +58,7 @@ class Recipe:
     base: str | None = (
         None  # fine-tune this pretrained model (svend.models.pretrained) instead of training from scratch
     )
-    eval_batch: int = 1            # > 1: that many questions decode at once, sharing forward passes (large models)
+    eval_batch: int = 32           # questions (or samples) decoding together in lockstep, in each evaluation process
     eval_dtype: str = "float32"    # "bfloat16": batched evaluation and the seed questions decode in bf16 (135M: 1.4x)
     rl_minutes: float = 0.0        # > 0: reinforcement learning on rollouts after SFT (svend.training.rl), this long
     rl_lr: float = 2e-5
@@ -178,7 +178,7 @@ def add_own_samples(recipe: Recipe, out: Path, vdata: Path, lines: list[str], lo
     log(f"sampling the reasoner {recipe.own_k} times on {len(lines)} training problems (its own errors, for the "
         f"verifier)")
     mine = own_samples(out / "runs" / "reasoner" / "final", [json.loads(l) for l in lines], k=recipe.own_k,
-                       workers=recipe.eval_workers, max_tokens=400)
+                       workers=recipe.eval_workers, max_tokens=400, batch=recipe.eval_batch)
     with vdata.open("a") as f:
         for rec in mine: f.write(json.dumps(rec) + "\n")
     right = sum(r["meta"]["right"] for r in mine)
@@ -294,7 +294,7 @@ def rl_stage(recipe: Recipe, out: Path, log=print) -> dict:
     evals = [out / "data" / f"eval_{n}.jsonl" for n in ("heldin", "heldout", "handwritten")]
     probs = [json.loads(l) for f in evals[:2] for l in f.read_text().splitlines() if l.strip()]
     log(f"RL: evaluating the SFT reasoner on the {len(probs)} held-in and held-out problems first")
-    before = tool_use_eval(eval_reasoner(recipe, out / "reasoner") if recipe.eval_batch > 1 else out / "reasoner",
+    before = tool_use_eval(out / "reasoner" if _in_processes(recipe) else eval_reasoner(recipe, out / "reasoner"),
                            probs, workers=recipe.eval_workers, max_tokens=400, batch=recipe.eval_batch)
     args = RLArgs(init_from=str(out / "reasoner"), output_dir=str(out / "runs" / "rl"), exclude=[str(f) for f in evals],
                   minutes=recipe.rl_minutes, lr=recipe.rl_lr, seed=recipe.seed, no_wandb=True)
@@ -335,6 +335,10 @@ def seed_questions(reasoner, log=print) -> list[dict]:
         log(f"seed question ({route}): {q} -> {res.answer!r} ({'right' if rows[-1]['correct'] else 'WRONG'})")
     return rows
 
+def _in_processes(recipe: Recipe) -> bool:
+    "Does the evaluation run in one-thread worker processes (fp32), or in this one (the recipe's other dtype)?"
+    return recipe.eval_workers > 1 and recipe.eval_dtype == "float32"
+
 def eval_reasoner(recipe: Recipe, path: Path, verifier_path: Path | None = None) -> Reasoner:
     "The reasoner in `path` as the evaluation runs it: in the recipe's `eval_dtype`, at most 400 new tokens."
     return Reasoner.from_pretrained(path, verifier_path=verifier_path, max_tokens=400,
@@ -347,7 +351,7 @@ def evaluate(recipe: Recipe, out: Path, log=print) -> dict:
     reasoner = eval_reasoner(recipe, out / "reasoner", out / "verifier" if has_verifier else None)
     res = {
         "tool_use": tool_use_eval(
-            reasoner if recipe.eval_batch > 1 else out / "reasoner",   # one-thread worker processes load their own
+            out / "reasoner" if _in_processes(recipe) else reasoner,   # one-thread worker processes load their own
             heldin + heldout + hand,
             workers=recipe.eval_workers,
             max_tokens=400,
@@ -372,7 +376,7 @@ def evaluate(recipe: Recipe, out: Path, log=print) -> dict:
     k = recipe.search_problems
     mix = heldin[:k // 2] + heldout[:k - k // 2]
     se = res["search"] = search_eval(out / "reasoner", mix, n=recipe.search_n, workers=recipe.eval_workers,
-                                     verifier_path=out / "verifier", max_tokens=400)
+                                     verifier_path=out / "verifier", max_tokens=400, batch=recipe.eval_batch)
     auc = se["natural"]["auc"]
     acc = lambda m: f"{se[m]['accuracy']:.0%}"
     log(f"search of {recipe.search_n}: greedy {acc('greedy')}, majority {acc('majority')}, verifier-weighted "
@@ -385,11 +389,12 @@ def criteria(results: dict, recipe: Recipe) -> list[dict]:
     ev = results["eval"]
     tu, v, seeds = ev["tool_use"], ev["verifier"], ev.get("seeds", [])
     ph = lambda p: tu["by_phrasing"].get(p, {"correct_call_rate": 0.0, "answer_accuracy": 0.0})
-    # one question at a time: search's greedy answers, else the seed questions (a batched evaluation's seconds per
-    # question are those of 32 questions sharing the machine)
+    # one question at a time: the seed questions, each asked alone (the evaluations decode in lockstep batches, whose
+    # seconds per question are those of many questions sharing the machine); a card recorded before they were timed:
+    # its search's greedy answers
     seed_s = [s["seconds"] for s in seeds if "seconds" in s]
-    latency = (ev.get("search") or {}).get("greedy", {}).get("seconds_per_problem") or (
-        sum(seed_s) / len(seed_s) if seed_s else tu["seconds_per_problem"])
+    latency = (sum(seed_s) / len(seed_s) if seed_s else None) or (ev.get("search") or {}).get("greedy", {}).get(
+        "seconds_per_problem") or tu["seconds_per_problem"]
     right = sum(s["correct"] for s in seeds)
     pct = lambda x: f"{x:.1%}"
     out_t, hand_t = (0.75, 0.65) if recipe.base else (0.6, 0.5)   # a pretrained base is held to more (issue 22)
@@ -641,8 +646,9 @@ def write_report(results: dict, recipe: Recipe, out: Path) -> Path:
     L += [
         "",
         f"Latency: {tu['seconds_per_problem']:.2f} s per question "
-        + (f"in batches of {recipe.eval_batch} ({recipe.eval_dtype})." if recipe.eval_batch > 1
-           else "in a one-thread evaluation process."),
+        + (f"in lockstep batches of {recipe.eval_batch} ({recipe.eval_dtype})" if recipe.eval_batch > 1
+           else "one at a time")
+        + (f", in each of {recipe.eval_workers} one-thread processes." if _in_processes(recipe) else "."),
         "",
     ]
     L += _verifier_lines(results, v, se)

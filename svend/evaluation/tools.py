@@ -8,13 +8,10 @@ import math, re, statistics, time
 from collections import Counter, defaultdict
 from pathlib import Path
 from ..reasoning.answers import answers_match, answers_equivalent, normalize_answer
-from ..reasoning.search import run_search, SearchMode
+from ..reasoning.search import run_search, SearchMode, _sampling, _score
 from tqdm.auto import tqdm
 import torch
 from ..reasoning.orchestrator import Reasoner
-from concurrent.futures import ThreadPoolExecutor
-from ..inference.engine import Engine
-from ..inference.batching import Batcher
 import multiprocessing as mp
 
 # %% auto #0
@@ -32,15 +29,13 @@ def _rates(c: Counter) -> dict:
         "correct_call_rate": c["correct_call"] / calls,
     }
 
-def _row(reasoner, r: dict, phrasing: str | None) -> dict:
-    "One problem through the tool loop, scored: its counts, the groups it counts in, its time and what it did."
+def _row(r: dict, phrasing: str | None, res, seconds: float) -> dict:
+    "One answered problem (`res`), scored: its counts, the groups it counts in, its time and what it did."
     meta = r.get("meta", {})
     phr, fam = meta.get("phrasing", phrasing or "?"), meta.get("family", "?")
     keys = [f"family/{fam}", f"phrasing/{phr}", f"phrasing_family/{phr}|{fam}"]
     keys += [f"held_out_rule/{rule.split(':')[0]}" for rule in meta.get("held_out", [])]
     ref_calls = [s for s in r.get("reasoning", []) if s.get("tool_call")]
-    t = time.perf_counter()
-    res = reasoner.reason(r["question"], verify=False)
     c = Counter(
         problems=1, answer_correct=int(answers_equivalent(res.answer, r["answer"])), expected_calls=len(ref_calls)
     )
@@ -55,7 +50,7 @@ def _row(reasoner, r: dict, phrasing: str | None) -> dict:
     return {
         "keys": keys,
         "counts": dict(c),
-        "seconds": time.perf_counter() - t,
+        "seconds": seconds,
         "detail": {
             "phrasing": phr,
             "family": fam,
@@ -87,10 +82,23 @@ def _in_workers(shard, args_of, items: list, workers: int, chunk: int, desc: str
     bar.close()
     return out
 
+def _rows(reasoner, records: list[dict], phrasing: str | None, batch: int, bar=None) -> list[dict]:
+    """Answer `records` (the reasoner's own sampling: greedy by default), `batch` at a time in lockstep
+    (`Reasoner.reason_batch`), and score each. A problem's seconds are its batch's divided among its problems."""
+    out = []
+    for i in range(0, len(records), batch):
+        part = records[i:i + batch]
+        t = time.perf_counter()
+        results = reasoner.reason_batch([r["question"] for r in part], seeds=[0] * len(part))
+        seconds = (time.perf_counter() - t) / len(part)
+        out += [_row(r, phrasing, res, seconds) for r, res in zip(part, results)]
+        if bar is not None: bar.update(len(part))
+    return out
+
 def _shard(args) -> list[dict]:
     "A worker process's share of `tool_use_eval`."
-    path, max_tokens, records, phrasing = args
-    return [_row(_worker_reasoner(path, max_tokens), r, phrasing) for r in records]
+    path, max_tokens, records, phrasing, batch = args
+    return _rows(_worker_reasoner(path, max_tokens), records, phrasing, batch)
 
 def _aggregate(rows: list[dict], examples: int, max_misses: int) -> dict:
     total, groups = Counter(), defaultdict(Counter)
@@ -124,33 +132,19 @@ def tool_use_eval(reasoner, records: list[dict], phrasing: str | None = None, ex
     answer against the record. `phrasing` labels every record ("held-in"/"held-out") unless a record's
     `meta.phrasing` says otherwise. `reasoner` is a `Reasoner` or a model directory; with a directory and
     `workers` > 1 the problems are shared among that many one-thread processes (a small model decoding one
-    sequence keeps one core busy, not two). Seconds per problem are then those of a one-thread process.
-    `batch` > 1 instead runs that many problems at once in threads whose decoders share forward passes
-    (`svend.inference.batching`): what a model of 100M parameters or more needs on a CPU, where one sequence
-    at a time leaves the cores waiting on memory."""
-    if batch > 1:
-        if isinstance(reasoner, (str, Path)): reasoner = Reasoner.from_pretrained(reasoner, max_tokens=max_tokens)
-        model = reasoner.engine.model
-        batcher = Batcher(model, slots=batch, max_len=min(model.cfg.max_seq_len, 2048))
-        shared = Reasoner(
-            Engine(model, reasoner.tok, batcher=batcher),
-            registry=reasoner.registry,
-            max_tokens=reasoner.max_tokens,
-            max_tool_calls=reasoner.max_tool_calls,
-            system=reasoner.system,
-        )
-        try:
-            with ThreadPoolExecutor(batch) as ex:
-                rows = list(tqdm(ex.map(lambda r: _row(shared, r, phrasing), records), total=len(records),
-                                 desc="tool use", disable=not progress))
-        finally: batcher.stop()
-    elif isinstance(reasoner, (str, Path)) and workers > 1:
-        rows = _in_workers(_shard, lambda c: (str(reasoner), max_tokens, c, phrasing), records, workers, 8,
-                           "tool use", progress)
+    sequence keeps one core busy, not two). `batch` problems decode together in lockstep
+    (`Reasoner.reason_batch`: one forward pass per token for all of them), in each process; their greedy answers
+    are those of one at a time. Seconds per problem are a batch's seconds divided among its problems, so with
+    `batch` > 1 they measure throughput, not the latency of one question."""
+    if isinstance(reasoner, (str, Path)) and workers > 1:
+        rows = _in_workers(_shard, lambda c: (str(reasoner), max_tokens, c, phrasing, batch), records, workers,
+                           max(batch, 8), "tool use", progress)
     else:
         if isinstance(reasoner, (str, Path)):
             reasoner = Reasoner.from_pretrained(reasoner, max_tokens=max_tokens)
-        rows = [_row(reasoner, r, phrasing) for r in tqdm(records, desc="tool use", disable=not progress)]
+        bar = tqdm(total=len(records), desc="tool use", disable=not progress)
+        rows = _rows(reasoner, records, phrasing, batch, bar)
+        bar.close()
     return _aggregate(rows, examples, max_misses)
 
 # %% ../../nbs/60_eval_tools.ipynb #1b9aaac5
@@ -159,24 +153,44 @@ def _auc_of(right: list[float], wrong: list[float]) -> float | None:
     if not right or not wrong: return None
     return sum((a > b) + 0.5 * (a == b) for a in right for b in wrong) / (len(right) * len(wrong))
 
-def _search_row(reasoner, r: dict, n: int, seed: int, beam: bool) -> dict:
-    """One problem: a greedy sample, then `n` samples from one prefill, each scored by the verifier (and, with
-    `beam`, a step-level beam search of the same `n`); what each answered, cost and scored."""
-    t = time.perf_counter(); g = reasoner.reason(r["question"], verify=False)
-    row = {"greedy": (answers_equivalent(g.answer, r["answer"]), g.usage["total_tokens"], time.perf_counter() - t)}
-    s = run_search(reasoner, r["question"], method=SearchMode.MAJORITY, n=n, seed=seed).search
-    row["samples"] = [{"answer": a, "right": answers_equivalent(a, r["answer"]), "score": sc, "tokens": tk}
-                      for a, sc, tk in zip(s["answers"], s["scores"], s["candidate_tokens"])]
-    row["pool"] = {"tokens": s["tokens"], "seconds": s["seconds"], "score_seconds": s["score_seconds"]}
-    if beam:
-        t = time.perf_counter(); b = run_search(reasoner, r["question"], method=SearchMode.BEAM, n=n, seed=seed)
-        row["beam"] = (answers_equivalent(b.answer, r["answer"]), b.search["tokens"], time.perf_counter() - t)
-    return row
+def _search_rows(reasoner, jobs: list[tuple[int, dict]], n: int, beam: bool, batch: int, bar=None) -> list[dict]:
+    """For each (seed, record) of `jobs`: a greedy answer, and the `n` samples `run_search` draws with that seed (the
+    same seeds and temperature), each scored by the verifier; with `beam`, a step-level beam search of the same `n`.
+    What each answered, cost and scored. Greedy answers and samples decode in lockstep, `batch` rows at a time, so
+    seconds are a batch's divided among its problems."""
+    rows, per = [], max(1, batch // n)   # problems per lockstep batch of samples
+    for i in range(0, len(jobs), per):
+        part = jobs[i:i + per]
+        t = time.perf_counter()
+        greedy = reasoner.reason_batch([r["question"] for _, r in part], seeds=[0] * len(part))
+        g_s = (time.perf_counter() - t) / len(part)
+        s = _sampling(reasoner, part[0][1]["question"], {})   # search's temperature (each row its own token budget)
+        seeds = [x for seed, _ in part
+                 for x in torch.randint(2**62, (n,), generator=torch.Generator().manual_seed(seed)).tolist()]
+        t = time.perf_counter()
+        cands = reasoner.reason_batch([r["question"] for _, r in part for _ in range(n)], seeds=seeds,
+                                      temperature=s.temperature, top_p=s.top_p, top_k=s.top_k)
+        s_s = (time.perf_counter() - t) / len(part)
+        for j, ((seed, r), g) in enumerate(zip(part, greedy)):
+            mine = cands[j * n:(j + 1) * n]
+            t = time.perf_counter(); scores = [_score(reasoner, c) for c in mine]; score_s = time.perf_counter() - t
+            row = {"greedy": (answers_equivalent(g.answer, r["answer"]), g.usage["total_tokens"], g_s),
+                   "samples": [{"answer": c.answer, "right": answers_equivalent(c.answer, r["answer"]), "score": sc,
+                                "tokens": c.usage["completion_tokens"] + c.usage["tool_tokens"]}
+                               for c, sc in zip(mine, scores)]}
+            row["pool"] = {"tokens": sum(x["tokens"] for x in row["samples"]) + mine[0].usage["prompt_tokens"],
+                           "seconds": s_s + score_s, "score_seconds": score_s}
+            if beam:
+                t = time.perf_counter(); b = run_search(reasoner, r["question"], method=SearchMode.BEAM, n=n, seed=seed)
+                row["beam"] = (answers_equivalent(b.answer, r["answer"]), b.search["tokens"], time.perf_counter() - t)
+            rows.append(row)
+        if bar is not None: bar.update(len(part))
+    return rows
 
 def _search_shard(args) -> list[dict]:
     "A worker process's share of `search_eval`."
-    path, verifier_path, max_tokens, records, n, beam = args
-    return [_search_row(_worker_reasoner(path, max_tokens, verifier_path), r, n, seed, beam) for seed, r in records]
+    path, verifier_path, max_tokens, jobs, n, beam, batch = args
+    return _search_rows(_worker_reasoner(path, max_tokens, verifier_path), jobs, n, beam, batch)
 
 def _vote(samples: list[dict], weight) -> dict | None:
     "The sample whose answer has the largest total weight (the best-weighted sample of that answer)."
@@ -189,22 +203,25 @@ def _vote(samples: list[dict], weight) -> dict | None:
                key=lambda x: x["score"])
 
 def search_eval(reasoner, records: list[dict], n: int = 8, progress: bool = True, workers: int = 1,
-                verifier_path=None, max_tokens: int = 400, beam: bool = False) -> dict:
+                verifier_path=None, max_tokens: int = 400, beam: bool = False, batch: int = 32) -> dict:
     """Greedy against searches over `n` samples: plain majority vote, verifier-weighted majority and best-of-`n`
     (all three chosen from the same samples, so they differ only in how they choose), and optionally step-level
     beam search. Accuracy, tokens and seconds per problem for each, and how well the verifier's score separates
     the samples with right answers from those with wrong ones (`natural`: AUC over the reasoner's own errors).
     `reasoner` is a `Reasoner` with its verifier, or a model directory with `verifier_path` (then `workers`
-    one-thread processes share the problems)."""
+    one-thread processes share the problems). Greedy answers and samples decode in lockstep, `batch` rows at a time
+    (`Reasoner.reason_batch`), so seconds per problem measure throughput, not one question's latency."""
     jobs = list(enumerate(records))
     if isinstance(reasoner, (str, Path)) and workers > 1:
-        rows = _in_workers(_search_shard, lambda c: (str(reasoner), str(verifier_path), max_tokens, c, n, beam),
-                           jobs, workers, 4, "search", progress)
+        rows = _in_workers(_search_shard, lambda c: (str(reasoner), str(verifier_path), max_tokens, c, n, beam, batch),
+                           jobs, workers, max(1, batch // n), "search", progress)
     else:
         if isinstance(reasoner, (str, Path)):
             reasoner = Reasoner.from_pretrained(reasoner, verifier_path=verifier_path, max_tokens=max_tokens)
         if reasoner.verifier is None: raise ValueError("search_eval compares ways of using a verifier: give it one")
-        rows = [_search_row(reasoner, r, n, seed, beam) for seed, r in tqdm(jobs, desc="search", disable=not progress)]
+        bar = tqdm(total=len(jobs), desc="search", disable=not progress)
+        rows = _search_rows(reasoner, jobs, n, beam, batch, bar)
+        bar.close()
     pool_cost = lambda row, scored: (row["pool"]["tokens"],
                                      row["pool"]["seconds"] - (0 if scored else row["pool"]["score_seconds"]))
     chosen = {   # per method: (right, tokens, seconds) per problem
@@ -244,30 +261,43 @@ def result_record(res) -> dict | None:
         steps.append(st)
     return {"question": res.question, "reasoning": steps, "answer": res.answer or ""}
 
-def _own_rows(reasoner, r: dict, k: int, seed: int, temperature: float) -> list[dict]:
+def _own_rows(reasoner, jobs: list[tuple[int, dict]], k: int, temperature: float, batch: int, bar=None) -> list[dict]:
+    "`k` samples of each (seed, record) of `jobs`, `batch` traces at a time in lockstep, as records."
+    pairs = [(seed, r, j) for seed, r in jobs for j in range(k)]
     out = []
-    for j in range(k):
-        res = reasoner.reason(r["question"], verify=False, temperature=temperature, seed=seed * k + j)
-        if (rec := result_record(res)) is None: continue
-        ref = {key: r[key] for key in ("question", "reasoning", "answer") if key in r}
-        rec["meta"] = {"source": "own_sample", "right": answers_equivalent(res.answer, r["answer"]), "reference": ref}
-        out.append(rec)
+    for i in range(0, len(pairs), batch):
+        part = pairs[i:i + batch]
+        results = reasoner.reason_batch([r["question"] for _, r, _ in part],
+                                        seeds=[seed * k + j for seed, _, j in part], temperature=temperature)
+        out += [rec for (_, r, _), res in zip(part, results) if (rec := _own_record(r, res)) is not None]
+        if bar is not None: bar.update(sum(j == k - 1 for _, _, j in part))   # records finished
     return out
+
+def _own_record(r: dict, res) -> dict | None:
+    "A sample `res` of record `r`, naming its reference and whether it is right; None if a call was malformed."
+    if (rec := result_record(res)) is None: return None
+    ref = {key: r[key] for key in ("question", "reasoning", "answer") if key in r}
+    rec["meta"] = {"source": "own_sample", "right": answers_equivalent(res.answer, r["answer"]), "reference": ref}
+    return rec
 
 def _own_shard(args) -> list[dict]:
     "A worker process's share of `own_samples`."
-    path, max_tokens, jobs, k, temperature = args
-    return [rec for seed, r in jobs for rec in _own_rows(_worker_reasoner(path, max_tokens), r, k, seed, temperature)]
+    path, max_tokens, jobs, k, temperature, batch = args
+    return _own_rows(_worker_reasoner(path, max_tokens), jobs, k, temperature, batch)
 
 def own_samples(reasoner, records: list[dict], k: int = 4, workers: int = 1, max_tokens: int = 400,
-                temperature: float = 0.8, progress: bool = True) -> list[dict]:
+                temperature: float = 0.8, progress: bool = True, batch: int = 32) -> list[dict]:
     """`k` sampled traces per record (which needs its verified `reasoning` and `answer`), as records naming their
-    reference and whether they are right. `reasoner`: a `Reasoner`, or a model directory (then `workers`
-    one-thread processes share the records)."""
+    reference and whether they are right; `batch` traces decode together in lockstep. `reasoner`: a `Reasoner`,
+    or a model directory (then `workers` one-thread processes share the records)."""
     jobs = list(enumerate(records))
     if isinstance(reasoner, (str, Path)) and workers > 1:
-        return _in_workers(_own_shard, lambda c: (str(reasoner), max_tokens, c, k, temperature), jobs, workers, 8,
-                           "own samples", progress)
+        per = max(1, batch // k)   # records per chunk: a chunk is one lockstep batch
+        return _in_workers(_own_shard, lambda c: (str(reasoner), max_tokens, c, k, temperature, batch), jobs, workers,
+                           per, "own samples", progress)
     if isinstance(reasoner, (str, Path)): reasoner = Reasoner.from_pretrained(reasoner, max_tokens=max_tokens)
-    return [rec for seed, r in tqdm(jobs, desc="own samples", disable=not progress)
-            for rec in _own_rows(reasoner, r, k, seed, temperature)]
+    bar = tqdm(total=len(jobs), desc="own samples", disable=not progress)
+    out = _own_rows(reasoner, jobs, k, temperature, batch, bar)
+    bar.close()
+    return out
+

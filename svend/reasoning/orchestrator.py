@@ -345,7 +345,7 @@ def complete_text(self: Reasoner, text: str, allow_tools: bool = True, **kw) -> 
 
 Reasoner.complete_text = complete_text
 
-# %% ../../nbs/41_orchestrator.ipynb #fa56b73a
+# %% ../../nbs/41_orchestrator.ipynb #e5e92d4d
 def _sample_rows(logits: torch.Tensor, s: Sampling, gens: list[torch.Generator]) -> list[int]:
     "One token per row of `logits`: argmax at temperature 0, else a draw from the row's own generator."
     if s.temperature <= 0: return logits.argmax(-1).tolist()

@@ -55,13 +55,10 @@ def _score(reasoner: Reasoner, r: ReasoningResult) -> float:
     return r.verification["score"]
 
 def _samples(reasoner, question, n, allow_tools, s, g) -> list[ReasoningResult]:
-    "n full traces from one prefill."
-    root = reasoner.engine.start(reasoner.prompt_ids(question), s.max_tokens)
-    out = []
-    for _ in range(n):
-        for ev in reasoner.stream(question, allow_tools=allow_tools, sampling=s, decoder=root.fork(), generator=g): pass
-        out.append(ev.result)
-    return out
+    "n full traces, decoded together in lockstep from one prefill, each with a seed drawn from `g`."
+    seeds = torch.randint(2**62, (n,), generator=g).tolist()
+    return reasoner.reason_batch([question] * n, seeds=seeds, allow_tools=allow_tools, max_tokens=s.max_tokens,
+                                 temperature=s.temperature, top_p=s.top_p, top_k=s.top_k)
 
 def run_search(reasoner: Reasoner, question: str, method: SearchMode | str = SearchMode.MAJORITY, n: int = 4,
                allow_tools: bool = True, width: int | None = None, expand: int = 2, max_depth: int = 12,
