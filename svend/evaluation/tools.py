@@ -8,7 +8,7 @@ import math, re, statistics, time
 from collections import Counter, defaultdict
 from pathlib import Path
 from ..reasoning.answers import answers_match, answers_equivalent, normalize_answer
-from ..reasoning.search import run_search, SearchMode, _sampling, _score
+from ..reasoning.search import run_search, SearchMode, _sampling, _scores
 from tqdm.auto import tqdm
 import torch
 from ..reasoning.orchestrator import Reasoner
@@ -158,12 +158,14 @@ def _search_rows(reasoner, jobs: list[tuple[int, dict]], n: int, beam: bool, bat
     same seeds and temperature), each scored by the verifier; with `beam`, a step-level beam search of the same `n`.
     What each answered, cost and scored. Greedy answers and samples decode in lockstep, `batch` rows at a time, so
     seconds are a batch's divided among its problems."""
+    greedy = []   # (answer, seconds), `batch` problems at a time
+    for i in range(0, len(jobs), batch):
+        t = time.perf_counter()
+        res = reasoner.reason_batch([r["question"] for _, r in jobs[i:i + batch]], seeds=[0] * len(jobs[i:i + batch]))
+        greedy += [(g, (time.perf_counter() - t) / len(res)) for g in res]
     rows, per = [], max(1, batch // n)   # problems per lockstep batch of samples
     for i in range(0, len(jobs), per):
         part = jobs[i:i + per]
-        t = time.perf_counter()
-        greedy = reasoner.reason_batch([r["question"] for _, r in part], seeds=[0] * len(part))
-        g_s = (time.perf_counter() - t) / len(part)
         s = _sampling(reasoner, part[0][1]["question"], {})   # search's temperature (each row its own token budget)
         seeds = [x for seed, _ in part
                  for x in torch.randint(2**62, (n,), generator=torch.Generator().manual_seed(seed)).tolist()]
@@ -171,9 +173,9 @@ def _search_rows(reasoner, jobs: list[tuple[int, dict]], n: int, beam: bool, bat
         cands = reasoner.reason_batch([r["question"] for _, r in part for _ in range(n)], seeds=seeds,
                                       temperature=s.temperature, top_p=s.top_p, top_k=s.top_k)
         s_s = (time.perf_counter() - t) / len(part)
-        for j, ((seed, r), g) in enumerate(zip(part, greedy)):
+        for j, ((seed, r), (g, g_s)) in enumerate(zip(part, greedy[i:i + per])):
             mine = cands[j * n:(j + 1) * n]
-            t = time.perf_counter(); scores = [_score(reasoner, c) for c in mine]; score_s = time.perf_counter() - t
+            t = time.perf_counter(); scores = _scores(reasoner, mine); score_s = time.perf_counter() - t
             row = {"greedy": (answers_equivalent(g.answer, r["answer"]), g.usage["total_tokens"], g_s),
                    "samples": [{"answer": c.answer, "right": answers_equivalent(c.answer, r["answer"]), "score": sc,
                                 "tokens": c.usage["completion_tokens"] + c.usage["tool_tokens"]}
@@ -214,7 +216,7 @@ def search_eval(reasoner, records: list[dict], n: int = 8, progress: bool = True
     jobs = list(enumerate(records))
     if isinstance(reasoner, (str, Path)) and workers > 1:
         rows = _in_workers(_search_shard, lambda c: (str(reasoner), str(verifier_path), max_tokens, c, n, beam, batch),
-                           jobs, workers, max(1, batch // n), "search", progress)
+                           jobs, workers, max(1, batch // 2), "search", progress)   # shards: greedy batches, shared
     else:
         if isinstance(reasoner, (str, Path)):
             reasoner = Reasoner.from_pretrained(reasoner, verifier_path=verifier_path, max_tokens=max_tokens)

@@ -23,7 +23,7 @@ from .search import SearchMode, run_search
 
 # %% auto #0
 __all__ = ['ToolCallRecord', 'Step', 'ReasoningResult', 'EventType', 'Event', 'toy_tool_model', 'Reasoner', 'stream', 'run',
-           'reason', 'verify', 'complete_text', 'reason_batch']
+           'reason', 'verify', 'verify_many', 'complete_text', 'reason_batch']
 
 # %% ../../nbs/41_orchestrator.ipynb #49ef817c
 @dataclass
@@ -326,15 +326,24 @@ def reason(self: Reasoner, question: str, allow_tools: bool = True, verify: bool
 
 def verify(self: Reasoner, result: ReasoningResult) -> ReasoningResult:
     "Attach the verifier's step and outcome scores to `result` (in place)."
-    t = time.perf_counter()
-    v = self.verifier.score(self.prompt_ids(result.question) + result.ids)
-    for st, sc in zip(result.steps, v["step_scores"]): st.score = sc
-    result.verification = v
-    result.timings["verification"] = time.perf_counter() - t
-    result.timings["total"] += result.timings["verification"]
-    return result
+    return self.verify_many([result])[0]
 
-Reasoner.run, Reasoner.reason, Reasoner.verify = run, reason, verify
+def verify_many(self: Reasoner, results: list[ReasoningResult]) -> list[ReasoningResult]:
+    """`verify` each result, scored together (a verifier with only `score` scores them one by one); each result's
+    verification seconds are the batch's divided among them."""
+    t = time.perf_counter()
+    ids = [self.prompt_ids(r.question) + r.ids for r in results]
+    many = getattr(self.verifier, "score_many", None)
+    vs = many(ids) if many else [self.verifier.score(x) for x in ids]
+    dt = (time.perf_counter() - t) / max(1, len(results))
+    for result, v in zip(results, vs):
+        for st, sc in zip(result.steps, v["step_scores"]): st.score = sc
+        result.verification = v
+        result.timings["verification"] = dt
+        result.timings["total"] += dt
+    return results
+
+Reasoner.run, Reasoner.reason, Reasoner.verify, Reasoner.verify_many = run, reason, verify, verify_many
 
 # %% ../../nbs/41_orchestrator.ipynb #4ff21368
 def complete_text(self: Reasoner, text: str, allow_tools: bool = True, **kw) -> ReasoningResult:
@@ -345,7 +354,7 @@ def complete_text(self: Reasoner, text: str, allow_tools: bool = True, **kw) -> 
 
 Reasoner.complete_text = complete_text
 
-# %% ../../nbs/41_orchestrator.ipynb #e5e92d4d
+# %% ../../nbs/41_orchestrator.ipynb #70e068b0
 def _sample_rows(logits: torch.Tensor, s: Sampling, gens: list[torch.Generator]) -> list[int]:
     "One token per row of `logits`: argmax at temperature 0, else a draw from the row's own generator."
     if s.temperature <= 0: return logits.argmax(-1).tolist()
@@ -407,6 +416,7 @@ def reason_batch(self: Reasoner, questions: list[str], seeds: list[int] | None =
     ex = ThreadPoolExecutor(workers)
     try:
         while live:
+            check_cancelled()   # a search for a client that went away (svend_serve) stops here
             n = len(live)
             toks = _sample_rows(last[:n, :vocab], s, [r.gen for r in live])
             calls = []

@@ -50,9 +50,12 @@ def _sampling(reasoner: Reasoner, question: str, kw: dict) -> Sampling:
     return Sampling(**kw)
 
 def _score(reasoner: Reasoner, r: ReasoningResult) -> float:
-    if reasoner.verifier is None: return 0.0
-    reasoner.verify(r)
-    return r.verification["score"]
+    return _scores(reasoner, [r])[0]
+
+def _scores(reasoner: Reasoner, results: list[ReasoningResult]) -> list[float]:
+    "The verifier's score of each result, scored together (0 each without a verifier)."
+    if reasoner.verifier is None: return [0.0] * len(results)
+    return [r.verification["score"] for r in reasoner.verify_many(results)]
 
 def _samples(reasoner, question, n, allow_tools, s, g) -> list[ReasoningResult]:
     "n full traces, decoded together in lockstep from one prefill, each with a seed drawn from `g`."
@@ -76,7 +79,7 @@ def run_search(reasoner: Reasoner, question: str, method: SearchMode | str = Sea
     if method in (SearchMode.BEST_OF_N, SearchMode.MAJORITY):
         cands = _samples(reasoner, question, n, allow_tools, s, g)
         t1 = time.perf_counter()
-        scores = [_score(reasoner, r) for r in cands]
+        scores = _scores(reasoner, cands)
         scoring = time.perf_counter() - t1
         if method == SearchMode.BEST_OF_N:
             best = max(range(n), key=lambda i: scores[i])

@@ -281,18 +281,31 @@ class Verifier:
         return t[str(max(steps))] if key.isdigit() and steps else self.threshold
 
     @torch.inference_mode()
-    def probabilities(self, ids_batch: list[list[int]]) -> list[Tensor]:
-        "P(correct so far) at every position of each sequence."
+    def probabilities(self, ids_batch: list[list[int]], batch: int = 16) -> list[Tensor]:
+        """P(correct so far) at every position of each sequence, `batch` sequences of similar length per forward pass,
+        right-padded: every score reads only what comes before it, so padding after a sequence changes none of its
+        scores."""
         dev = self.model.tok_embeddings.weight.device
-        out = []
-        for ids in ids_batch:
-            ids = ids[-self.model.cfg.max_seq_len:]
-            out.append(torch.sigmoid(self.model(torch.tensor([ids], device=dev)))[0].float().cpu())
+        seqs = [ids[-self.model.cfg.max_seq_len:] for ids in ids_batch]
+        order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
+        out = [None] * len(seqs)
+        for c in range(0, len(order), batch):
+            rows = order[c:c + batch]
+            x = torch.full((len(rows), max(len(seqs[i]) for i in rows)), self.tok.pad_id, dtype=torch.long)
+            for j, i in enumerate(rows): x[j, :len(seqs[i])] = torch.tensor(seqs[i])
+            p = torch.sigmoid(self.model(x.to(dev))).float().cpu()
+            for j, i in enumerate(rows): out[i] = p[j, :len(seqs[i])]
         return out
 
     def score(self, ids: list[int]) -> dict:
         "Step scores, answer score, overall score, verdict and first flagged step of one prompt + assistant turn."
-        p = self.probabilities([ids])[0]
+        return self.score_many([ids])[0]
+
+    def score_many(self, ids_batch: list[list[int]]) -> list[dict]:
+        "`score` of each sequence, scored together (`probabilities`)."
+        return [self._judge(ids, p) for ids, p in zip(ids_batch, self.probabilities(ids_batch))]
+
+    def _judge(self, ids: list[int], p: Tensor) -> dict:
         pos = score_positions(self.tok, ids)
         if not pos: pos = [len(ids) - 1]   # nothing to delimit steps: judge the whole text
         probs = [float(p[i]) for i in pos]
