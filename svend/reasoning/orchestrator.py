@@ -386,10 +386,13 @@ class _Row:
 
 @torch.inference_mode()
 def reason_batch(self: Reasoner, questions: list[str], seeds: list[int] | None = None, allow_tools: bool = True,
-                 workers: int = 8, **kw) -> list[ReasoningResult]:
+                 workers: int = 1, **kw) -> list[ReasoningResult]:
     """Answer every question in `questions` together (unverified results, in order): `stream`'s loop for all of
     them at once. `seeds`: one per question (default: drawn from torch's global generator). `kw`: max_tokens,
-    temperature, top_p, top_k. An engine without a PyTorch model (vLLM) answers them one by one."""
+    temperature, top_p, top_k. The tool calls that close in a step run in a thread beside the next forward pass,
+    one after another in row order, so a tool with state (a counter, a session) sees them in the same order every
+    run; `workers` > 1 runs them at once, for tools without state. An engine without a PyTorch model (vLLM) or
+    with a `Batcher` (the server) answers them one by one."""
     if seeds is not None and len(seeds) != len(questions): raise ValueError("give one seed per question")
     seeds = seeds if seeds is not None else torch.randint(2**62, (len(questions),)).tolist()
     model = getattr(self.engine, "model", None)
