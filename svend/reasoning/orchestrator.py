@@ -431,8 +431,8 @@ def reason_batch(self: Reasoner, questions: list[str], seeds: list[int] | None =
                 elif t == I["<|/tool_call|>"] and r.call_start is not None: calls.append(k)
                 if r.room <= 0: r.done = True
             # the calls closed this step run while the forward pass feeds every slot its token (a finished
-            # row's too: one slice is cheaper than gathering the live ones)
-            calls = [k for k in calls if not live[k].done]
+            # row's too: one slice is cheaper than gathering the live ones). A call closed with the budget's last
+            # token still runs and is recorded, as in `stream`; its result then has no room
             futs = [ex.submit(self._run_tool, live[k].out[live[k].call_start:-1], allow_tools, len(live[k].records))
                     for k in calls]
             last[:n] = model(torch.tensor([[t] for t in toks], device=dev), cache=RaggedCache(pool, slice(0, n)),
