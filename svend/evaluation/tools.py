@@ -8,7 +8,7 @@ import math, re, statistics, time
 from collections import Counter, defaultdict
 from pathlib import Path
 from ..reasoning.answers import answers_match, answers_equivalent, normalize_answer
-from ..reasoning.search import run_search, SearchMode, _sampling, _scores
+from ..reasoning.search import run_search, SearchMode, _sampling, _scores, _sample_seeds
 from tqdm.auto import tqdm
 import torch
 from ..reasoning.orchestrator import Reasoner
@@ -167,8 +167,7 @@ def _search_rows(reasoner, jobs: list[tuple[int, dict]], n: int, beam: bool, bat
     for i in range(0, len(jobs), per):
         part = jobs[i:i + per]
         s = _sampling(reasoner, part[0][1]["question"], {})   # search's temperature (each row its own token budget)
-        seeds = [x for seed, _ in part
-                 for x in torch.randint(2**62, (n,), generator=torch.Generator().manual_seed(seed)).tolist()]
+        seeds = [x for seed, _ in part for x in _sample_seeds(seed, n)]
         t = time.perf_counter()
         cands = reasoner.reason_batch([r["question"] for _, r in part for _ in range(n)], seeds=seeds,
                                       temperature=s.temperature, top_p=s.top_p, top_k=s.top_k)

@@ -19,9 +19,9 @@ from ..models.hf import check_model_dir, import_llama, latest_checkpoint, list_c
 from ..tools.sandbox import check_cancelled
 
 # %% auto #0
-__all__ = ['ContextLengthError', 'Sampling', 'sample_token', 'Decoder', 'DecoderProtocol', 'TextStream', 'Token', 'Completion',
-           'TextEngine', 'Engine', 'find_model_dir', 'model_files', 'load_model', 'quantize_model', 'weight_bytes',
-           'perplexity']
+__all__ = ['ContextLengthError', 'Sampling', 'sampling_logits', 'sample_token', 'Decoder', 'DecoderProtocol', 'TextStream',
+           'Token', 'Completion', 'TextEngine', 'Engine', 'find_model_dir', 'model_files', 'load_model',
+           'quantize_model', 'weight_bytes', 'perplexity']
 
 # %% ../../nbs/40_engine.ipynb #ee789e8f
 class ContextLengthError(ValueError):
@@ -52,10 +52,8 @@ class Sampling:
         if problems: raise ValueError("; ".join(problems))
 
 # %% ../../nbs/40_engine.ipynb #bfc08466
-def sample_token(logits: Tensor, temperature: float = 1.0, top_k: int = 0, top_p: float = 1.0,
-                 generator: torch.Generator | None = None) -> Tensor:
-    "One token id per row of `logits` (rows, vocab)."
-    if temperature <= 0: return logits.argmax(-1)
+def sampling_logits(logits: Tensor, temperature: float, top_k: int = 0, top_p: float = 1.0) -> Tensor:
+    "`logits` (rows, vocab) in fp32, divided by `temperature` (> 0), with the tokens top-k and top-p leave out at -inf."
     logits = logits.float() / temperature
     if 0 < top_k < logits.shape[-1]:
         kth = logits.topk(top_k, dim=-1).values[:, -1:]
@@ -65,7 +63,14 @@ def sample_token(logits: Tensor, temperature: float = 1.0, top_k: int = 0, top_p
         probs = sorted_logits.softmax(-1)
         drop = probs.cumsum(-1) - probs >= top_p        # mass before this token already reaches top_p
         logits = torch.full_like(logits, -math.inf).scatter(-1, order, sorted_logits.masked_fill(drop, -math.inf))
-    return torch.multinomial(logits.softmax(-1), 1, generator=generator).squeeze(-1)
+    return logits
+
+def sample_token(logits: Tensor, temperature: float = 1.0, top_k: int = 0, top_p: float = 1.0,
+                 generator: torch.Generator | None = None) -> Tensor:
+    "One token id per row of `logits` (rows, vocab)."
+    if temperature <= 0: return logits.argmax(-1)
+    return torch.multinomial(sampling_logits(logits, temperature, top_k, top_p).softmax(-1), 1,
+                             generator=generator).squeeze(-1)
 
 # %% ../../nbs/40_engine.ipynb #4480d120
 class Decoder:

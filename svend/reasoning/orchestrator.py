@@ -4,7 +4,7 @@
 
 # %% ../../nbs/41_orchestrator.ipynb #ab28a17a
 from __future__ import annotations
-import copy, math, random, time
+import copy, random, time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, asdict
 from enum import StrEnum
@@ -13,7 +13,7 @@ import torch
 from ..data.tokenizer import SvendTokenizer, train_tokenizer, sample_corpus, training_targets, IGNORE_INDEX
 from ..models.config import SvendConfig
 from ..models.transformer import Svend
-from ..inference.engine import Engine, TextEngine, Sampling, TextStream, load_model, model_files
+from ..inference.engine import Engine, TextEngine, Sampling, TextStream, load_model, model_files, sampling_logits
 from ..inference.batching import SlotPool, RaggedCache
 from ..tools.calls import parse_tool_call
 from ..tools.registry import ToolRegistry, ToolResult, default_registry
@@ -358,16 +358,7 @@ Reasoner.complete_text = complete_text
 def _sample_rows(logits: torch.Tensor, s: Sampling, gens: list[torch.Generator]) -> list[int]:
     "One token per row of `logits`: argmax at temperature 0, else a draw from the row's own generator."
     if s.temperature <= 0: return logits.argmax(-1).tolist()
-    logits = logits.float() / s.temperature
-    if 0 < s.top_k < logits.shape[-1]:
-        kth = logits.topk(s.top_k, dim=-1).values[:, -1:]
-        logits = logits.masked_fill(logits < kth, -math.inf)
-    probs = logits.softmax(-1)
-    if s.top_p < 1:
-        sp, order = probs.sort(-1, descending=True)
-        drop = sp.cumsum(-1) - sp >= s.top_p            # mass before this token already reaches top_p
-        probs = torch.zeros_like(probs).scatter(-1, order, sp.masked_fill(drop, 0.0))
-    cum = probs.cumsum(-1)
+    cum = sampling_logits(logits, s.temperature, s.top_k, s.top_p).softmax(-1).cumsum(-1)
     u = torch.cat([torch.rand(1, generator=g) for g in gens]).to(cum.device) * cum[:, -1]
     # the first token whose cumulative mass passes u: a token of zero probability never is
     return torch.searchsorted(cum, u[:, None].contiguous(), right=True).squeeze(1).clamp_max(cum.shape[-1] - 1).tolist()
@@ -386,12 +377,12 @@ class _Row:
 
 @torch.inference_mode()
 def reason_batch(self: Reasoner, questions: list[str], seeds: list[int] | None = None, allow_tools: bool = True,
-                 workers: int = 1, **kw) -> list[ReasoningResult]:
+                 **kw) -> list[ReasoningResult]:
     """Answer every question in `questions` together (unverified results, in order): `stream`'s loop for all of
     them at once. `seeds`: one per question (default: drawn from torch's global generator). `kw`: max_tokens,
     temperature, top_p, top_k. The tool calls that close in a step run in a thread beside the next forward pass,
     one after another in row order, so a tool with state (a counter, a session) sees them in the same order every
-    run; `workers` > 1 runs them at once, for tools without state. An engine without a PyTorch model (vLLM) or
+    run. An engine without a PyTorch model (vLLM) or
     with a `Batcher` (the server) answers them one by one."""
     if seeds is not None and len(seeds) != len(questions): raise ValueError("give one seed per question")
     seeds = seeds if seeds is not None else torch.randint(2**62, (len(questions),)).tolist()
@@ -416,7 +407,7 @@ def reason_batch(self: Reasoner, questions: list[str], seeds: list[int] | None =
         if (key := tuple(r.prompt)) in first: pool.copy_slot(first[key], slot); last[slot] = last[first[key]]
         else: first[key] = slot; feed(slot, r.prompt)
     live, stops = list(rows), (I["<|end|>"], I["<|eos|>"])   # live[k] is in slot k
-    ex = ThreadPoolExecutor(workers)
+    ex = ThreadPoolExecutor(1)   # one thread: the calls in row order, beside the forward pass
     try:
         while live:
             check_cancelled()   # a search for a client that went away (svend_serve) stops here

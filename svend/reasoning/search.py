@@ -57,11 +57,14 @@ def _scores(reasoner: Reasoner, results: list[ReasoningResult]) -> list[float]:
     if reasoner.verifier is None: return [0.0] * len(results)
     return [r.verification["score"] for r in reasoner.verify_many(results)]
 
-def _samples(reasoner, question, n, allow_tools, s, g) -> list[ReasoningResult]:
-    "n full traces, decoded together in lockstep from one prefill, each with a seed drawn from `g`."
-    seeds = torch.randint(2**62, (n,), generator=g).tolist()
-    return reasoner.reason_batch([question] * n, seeds=seeds, allow_tools=allow_tools, max_tokens=s.max_tokens,
-                                 temperature=s.temperature, top_p=s.top_p, top_k=s.top_k)
+def _sample_seeds(seed: int | None, n: int) -> list[int]:
+    "The seeds of the `n` samples a search with `seed` draws (search_eval draws the same ones)."
+    return torch.randint(2**62, (n,), generator=torch.Generator().manual_seed(seed if seed is not None else 0)).tolist()
+
+def _samples(reasoner, question, n, allow_tools, s, seed) -> list[ReasoningResult]:
+    "n full traces, decoded together in lockstep from one prefill, with the seeds `_sample_seeds` draws."
+    return reasoner.reason_batch([question] * n, seeds=_sample_seeds(seed, n), allow_tools=allow_tools,
+                                 max_tokens=s.max_tokens, temperature=s.temperature, top_p=s.top_p, top_k=s.top_k)
 
 def run_search(reasoner: Reasoner, question: str, method: SearchMode | str = SearchMode.MAJORITY, n: int = 4,
                allow_tools: bool = True, width: int | None = None, expand: int = 2, max_depth: int = 12,
@@ -77,7 +80,7 @@ def run_search(reasoner: Reasoner, question: str, method: SearchMode | str = Sea
     s = _sampling(reasoner, question, kw)
     g = torch.Generator().manual_seed(seed if seed is not None else 0)
     if method in (SearchMode.BEST_OF_N, SearchMode.MAJORITY):
-        cands = _samples(reasoner, question, n, allow_tools, s, g)
+        cands = _samples(reasoner, question, n, allow_tools, s, seed)
         t1 = time.perf_counter()
         scores = _scores(reasoner, cands)
         scoring = time.perf_counter() - t1

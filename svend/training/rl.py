@@ -5,7 +5,6 @@
 # %% ../../nbs/26_rl.ipynb #403e7ae3
 from __future__ import annotations
 import json, math, random, sys, time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, asdict, field
 from pathlib import Path
 import torch
@@ -14,7 +13,6 @@ from ..data.cli import (UserError, ArgumentParser, cli, input_file, output_dir, 
                             nonneg_int)
 from ..data.records import load_jsonl, text_problem, answer_problem
 from ..inference.engine import Engine, load_model, model_files
-from ..inference.batching import Batcher
 from ..data.synthetic import generate
 from ..tools.registry import default_registry
 from ..reasoning.verifier import Verifier
