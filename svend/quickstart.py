@@ -10,7 +10,7 @@ from pathlib import Path
 import torch
 from .data.cli import ArgumentParser, cli, output_dir, positive_float, svend_home
 from .models.config import SvendConfig
-from .models.transformer import Svend, can_compile
+from .models.transformer import Svend, can_compile, cpu_bf16_ok, cpu_bf16_slowdown
 from collections import Counter
 from .data.synthetic import generate, write_jsonl, held_out_summary
 from .evaluation.handwritten import handwritten_records
@@ -109,7 +109,7 @@ def step_seconds(preset, batch: int, seq: int, vocab: int, reps: int = 5, warmup
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
     x = torch.randint(0, vocab, (batch, seq))
     def step():
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=not torch.cuda.is_available()):
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=not torch.cuda.is_available() and cpu_bf16_ok()):
             loss = model(x, targets=x)
         loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
     t = time.perf_counter()
@@ -709,6 +709,9 @@ def quickstart(out_dir=None, fast: bool = False, recipe: Recipe | None = None, l
     """Run the pipeline; returns the results (also in `out_dir/report.json`, with `report.md`). `compare`: other runs'
     `report.json` files to show side by side (a base-model run compares with the from-scratch quickstart by default)."""
     recipe = recipe or (FAST if fast else Recipe())
+    if recipe.eval_dtype == "bfloat16" and not torch.cuda.is_available() and not cpu_bf16_ok():
+        log(f"this CPU multiplies bf16 {cpu_bf16_slowdown():.0f}x slower than fp32: the evaluation decodes in fp32")
+        recipe = replace(recipe, eval_dtype="float32")
     out = Path(out_dir or svend_home() / (f"quickstart-{recipe.base}" if recipe.base else "quickstart")).expanduser()
     if recipe.base and not compare: compare = [svend_home() / "quickstart" / "report.json"]
     out.mkdir(parents=True, exist_ok=True)

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/01_transformer.ipynb #70d1b1e8
 from __future__ import annotations
-import math, os, shutil
+import functools, math, os, shutil, time
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
@@ -14,8 +14,8 @@ from ..data.tokenizer import IGNORE_INDEX
 
 # %% auto #0
 __all__ = ['VERIFIER_TOKENS', 'RMSNorm', 'rope_frequencies', 'Rotary', 'apply_rotary', 'KVCache', 'make_cache', 'Attention',
-           'FeedForward', 'Block', 'linear_cross_entropy', 'Svend', 'written_mask', 'result_mask', 'SvendVerifier',
-           'compile_blocks', 'can_compile']
+           'FeedForward', 'Block', 'linear_cross_entropy', 'Svend', 'cpu_bf16_slowdown', 'cpu_bf16_ok', 'written_mask',
+           'result_mask', 'SvendVerifier', 'compile_blocks', 'can_compile']
 
 # %% ../../nbs/01_transformer.ipynb #f580911b
 class RMSNorm(nn.Module):
@@ -240,6 +240,25 @@ class Svend(nn.Module):
         x = self.hidden(ids, cache, doc_ids)
         if targets is not None: return linear_cross_entropy(x, self.output.weight, targets)
         return self.output(x[:, -1:] if last_only else x)
+
+# %% ../../nbs/01_transformer.ipynb #aa2f0d55
+@functools.cache
+def cpu_bf16_slowdown(n: int = 256, reps: int = 5) -> float:
+    "How many times longer this CPU takes to multiply two n x n bf16 matrices than fp32 ones (median of `reps`)."
+    def t(a):
+        a @ a   # the first product pays for allocation and kernel choice
+        times = []
+        for _ in range(reps):
+            s = time.perf_counter(); a @ a; times.append(time.perf_counter() - s)
+        return sorted(times)[reps // 2]
+    with torch.no_grad():
+        a = torch.randn(n, n, generator=torch.Generator().manual_seed(0))
+        return t(a.bfloat16()) / max(t(a), 1e-9)
+
+def cpu_bf16_ok(max_slowdown: float = 2.0) -> bool:
+    """Should training on this CPU autocast to bf16? Yes where bf16 products run at least half as fast as fp32 (natively
+    they run faster; emulated, 10 to 100 times slower, far past any noise in the timing)."""
+    return cpu_bf16_slowdown() <= max_slowdown
 
 # %% ../../nbs/01_transformer.ipynb #0f96208f
 VERIFIER_TOKENS = ("<|bos|>", "<|system|>", "<|user|>", "<|assistant|>", "<|tool_result|>", "<|/tool_result|>",

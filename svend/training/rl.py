@@ -127,17 +127,21 @@ def rollout_seed(seed: int, step: int, problem: int, sample: int) -> int:
     return random.Random(f"svend-rl:{seed}:{step}:{problem}:{sample}").getrandbits(62)
 
 def rollouts(model, tok, problems: list[dict], group: int, step: int, seed: int, max_new_tokens: int = 256,
-             temperature: float = 1.0, batch: int = 128, registry=None, max_tool_calls: int = 4) -> list[Rollout]:
+             temperature: float = 1.0, batch: int = 128, registry=None, max_tool_calls: int = 4,
+             greedy: bool = False) -> list[Rollout]:
     """`group` samples of each problem through the tool loop, `batch` decoding in lockstep (`Reasoner.reason_batch`),
-    each with its own seed. The same model, problems and seeds give the same rollouts."""
+    each with its own seed. With `greedy`, each problem's greedy answer joins its group as sample `group` (the answer
+    the evaluation reads). Grouped by problem; the same model, problems and seeds give the same rollouts."""
     jobs = [(i, k) for i in range(len(problems)) for k in range(group)]
     reasoner = Reasoner(Engine(model, tok), registry=registry, max_tokens=max_new_tokens,
                         max_tool_calls=max_tool_calls, temperature=temperature)
     model.eval()
     out = []
-    for c in range(0, len(jobs), batch):
-        part = jobs[c:c + batch]
-        results = reasoner.reason_batch([problems[i]["question"] for i, _ in part],
+    passes = [(jobs[c:c + batch], temperature) for c in range(0, len(jobs), batch)]
+    if greedy: passes += [([(i, group) for i in range(c, min(c + batch, len(problems)))], 0.0)
+                          for c in range(0, len(problems), batch)]
+    for part, temp in passes:
+        results = reasoner.reason_batch([problems[i]["question"] for i, _ in part], temperature=temp,
                                         seeds=[rollout_seed(seed, step, i, k) for i, k in part])
         for (i, k), res in zip(part, results):
             calls = res.tool_calls
@@ -145,7 +149,7 @@ def rollouts(model, tok, problems: list[dict], group: int, step: int, seed: int,
                                correct=answer_correct(res.answer, problems[i]["answer"]),
                                malformed=any(malformed_call(t) for t in calls), calls=len(calls),
                                calls_ok=sum(t.ok for t in calls)))
-    return out
+    return sorted(out, key=lambda r: (r.problem, r.sample))
 
 
 # %% ../../nbs/26_rl.ipynb #59b038fe
@@ -176,6 +180,7 @@ class RLArgs:
     verifier: str | None = None        # a verifier directory, for the process reward
     process_reward: float = 0.0        # weight of the verifier's outcome score in the reward
     rollout_batch: int = 128           # rollouts decoding in lockstep (one step's 16 x 8 by default)
+    greedy: bool = False               # each problem's greedy answer joins its group (K + 1 members)
     max_steps: int | None = None
     minutes: float | None = None       # stop after this much time (at a step's end; a checkpoint is saved)
     save_steps: int = 10
@@ -359,12 +364,11 @@ def train_rl(a: RLArgs, log=print) -> dict:
         if a.minutes is not None and time.time() - t0 > a.minutes * 60: break
         t_step = time.time()
         probs = step_problems(pool, step, a.problems_per_step, a.seed)
-        rows = rollouts(
-            model, tok, probs, a.group, step, a.seed, a.max_new_tokens, a.temperature, a.rollout_batch, registry
-        )
+        rows = rollouts(model, tok, probs, a.group, step, a.seed, a.max_new_tokens, a.temperature, a.rollout_batch,
+                        registry, greedy=a.greedy)
         _rewards(rows, a, verifier)
         t_roll = time.time() - t_step
-        R = torch.tensor([r.reward for r in rows]).view(len(probs), a.group)
+        R = torch.tensor([r.reward for r in rows]).view(len(probs), a.group + a.greedy)
         adv, signal = group_advantages(R, a.std_normalize)
         adv = torch.where(adv < 0, adv * a.neg_weight, adv)
         use = [i for i, r in enumerate(rows) if signal[r.problem] and not (a.drop_unparsable and r.malformed)]
@@ -379,12 +383,14 @@ def train_rl(a: RLArgs, log=print) -> dict:
         sched.step(); step += 1; bar.update(1)
         calls = sum(r.calls for r in rows)
         row = {"step": step, "loss": upd["loss"], "lr": sched.get_last_lr()[0], "grad_norm": upd["grad_norm"],
-               "reward": float(R.mean()), "accuracy": sum(r.correct for r in rows) / len(rows),
+               "reward": float(R.mean()), "accuracy": sum(r.correct for r in rows if r.sample < a.group) / len(probs)
+               / a.group,
                "tool_call_success": sum(r.calls_ok for r in rows) / max(1, calls), "tool_calls": calls,
                "malformed": sum(r.malformed for r in rows), "dropped_unparsable": dropped,
                "response_length": sum(len(r.ids) for r in rows) / len(rows), "trained_tokens": upd["tokens"],
                "skipped_groups": int((~signal).sum()), "groups": len(probs),
                "seconds_rollout": t_roll, "seconds_update": time.time() - t_step - t_roll, "time": time.time()}
+        if a.greedy: row["greedy_accuracy"] = sum(r.correct for r in rows if r.sample == a.group) / len(probs)
         totals["skipped_groups"] += row["skipped_groups"]
         totals["groups"] += len(probs)
         totals["dropped_unparsable"] += dropped
@@ -465,6 +471,8 @@ def parse_rl_args(argv: list[str] | None = None) -> RLArgs:
         default=d.rollout_batch,
         help="rollouts decoding in lockstep (default 128: a whole step)",
     )
+    ap.add_argument("--rl-greedy", dest="greedy", action="store_true", help="add each problem's greedy answer to its "
+                    "group: a wrong greedy answer is pushed down, a right one up, against the samples' mean")
     ap.add_argument("--max-steps", type=positive_int)
     ap.add_argument("--minutes", type=positive_float, help="stop after this many minutes (a checkpoint is saved)")
     ap.add_argument("--save-steps", type=positive_int, default=d.save_steps)

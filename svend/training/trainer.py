@@ -9,7 +9,7 @@ from dataclasses import dataclass, asdict, field, fields, replace
 from pathlib import Path
 import torch
 from ..models.config import SvendConfig, PRESETS
-from ..models.transformer import Svend
+from ..models.transformer import Svend, cpu_bf16_ok, cpu_bf16_slowdown
 from ..models.pretrained import load_pretrained, is_pretrained_source
 from .lora import apply_lora, has_lora, merged_state_dict, trainable_parameters
 from ..data.tokenizer import SvendTokenizer, train_tokenizer, SPECIAL_TOKENS, IGNORE_INDEX
@@ -445,7 +445,11 @@ def _model(run: _Run):
             f"(adapters and embeddings)")
     model.gradient_checkpointing = args.gradient_checkpointing
     if args.compile: model.compile_blocks()
-    run.use_bf16 = args.bf16 and (run.device.type == "cpu" or torch.cuda.is_bf16_supported())
+    if run.device.type == "cpu": run.use_bf16 = args.bf16 and cpu_bf16_ok()   # emulated bf16: 10-100x slower
+    else: run.use_bf16 = args.bf16 and torch.cuda.is_bf16_supported()
+    if args.bf16 and not run.use_bf16 and run.rank == 0:
+        log("bf16 autocast off: this device " + (f"multiplies bf16 {cpu_bf16_slowdown():.0f}x slower than fp32"
+            if run.device.type == "cpu" else "has no bf16") + "; training in fp32")
     if args.fsdp: shard_model(model, bf16=run.use_bf16)   # before the optimizer, which must hold the sharded parameters
     run.opt = opt = make_optimizer(model, args)
     run.hooks = StepInBackward(model, opt) if args.step_in_backward else None   # one backward = one optimizer step
