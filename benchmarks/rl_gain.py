@@ -44,6 +44,9 @@ def main():
            "greedy_answers": acc, "change_points": {k: 100 * (acc["rl"][k] - acc["sft"][k]) for k in acc["sft"]},
            "reward_by_third": [statistics.mean(r["reward"] for r in rows[i:i + third]) for i in (0, third, 2 * third)],
            "skipped_groups": sum(r["skipped_groups"] for r in rows), "groups": sum(r["groups"] for r in rows),
+           # with --rl-greedy: how often the greedy answer to the step's training problems was right
+           **({"greedy_accuracy_by_third": [statistics.mean(r["greedy_accuracy"] for r in rows[i:i + third])
+                                            for i in (0, third, 2 * third)]} if "greedy_accuracy" in rows[-1] else {}),
            "machine": f"{platform.machine()}, {torch.get_num_threads()} torch threads, torch {torch.__version__}"}
     Path(a.output).parent.mkdir(parents=True, exist_ok=True)
     Path(a.output).write_text(json.dumps(out, indent=1) + "\n")

@@ -25,9 +25,10 @@ import platform
 from .models.pretrained import pretrained_config
 
 # %% auto #0
-__all__ = ['BASE', 'BASES', 'FAST', 'SEED_QUESTIONS', 'Recipe', 'step_seconds', 'steps_for', 'make_data', 'run_summary',
-           'add_own_samples', 'verifier_steps_left', 'train_models', 'rl_stage', 'seed_questions', 'eval_reasoner',
-           'evaluate', 'criteria', 'compare_rows', 'write_report', 'quickstart', 'ensure_default_model', 'main']
+__all__ = ['BASE', 'BASES', 'FAST', 'SEED_QUESTIONS', 'Recipe', 'step_seconds', 'steps_for', 'training_steps', 'make_data',
+           'run_summary', 'add_own_samples', 'verifier_steps_left', 'train_models', 'rl_stage', 'seed_questions',
+           'eval_reasoner', 'evaluate', 'criteria', 'compare_rows', 'write_report', 'quickstart',
+           'ensure_default_model', 'main']
 
 # %% ../nbs/61_quickstart.ipynb #4b2a539b
 @dataclass
@@ -63,6 +64,11 @@ class Recipe:
     rl_minutes: float = 0.0        # > 0: reinforcement learning on rollouts after SFT (svend.training.rl), this long
     rl_lr: float = 2e-5
     compile: bool = True           # compile the tiny model's blocks for training (if this machine can: a C++ compiler)
+    # Floors: fewer steps train models that do not work, so a machine too slow to reach them in the minutes above
+    # trains longer, and says so (--keep-to-budget keeps to the minutes). On a 2-core AVX2 EPYC, 3.4 s a step, the
+    # minutes gave the reasoner 131 steps: 1.5% of held-in answers right, against 63.5% from 562 steps at 0.82 s
+    min_reasoner_steps: int = 430
+    min_verifier_steps: int = 200  # at 195 steps its AUC on the reasoner's own answers was 0.87
 
 # Fine-tuning SmolLM2-135M-Instruct (issue 22): 27x the parameters, so about 500 tokens/s of training on 2 cores
 # instead of 7,000; a few thousand traces are all it can read in its minutes, and evaluation decodes in batches of 32
@@ -72,7 +78,8 @@ class Recipe:
 # the other stages take about 7 (evaluation 5.6 in bf16), and 14 minutes of steps sized by the probe overran (20.3).
 BASE = Recipe(base="smollm2-135m", traces=4000, reasoner_minutes=12.0, verifier_minutes=0.0, lr=2e-4, verifier_lr=5e-5,
               batch_size=4, verifier_eval=60, search_problems=4, search_n=2, eval_batch=32, eval_dtype="bfloat16",
-              own_problems=0, compile=False)   # sampling a 135M model on 2 cores costs minutes the budget does not have
+              own_problems=0, compile=False,   # sampling a 135M model on 2 cores costs minutes the budget does not have
+              min_reasoner_steps=0, min_verifier_steps=0)   # (no floor measured: it starts from a model that reads)
 BASES = {"smollm2-135m": BASE}
 
 FAST = Recipe(
@@ -89,6 +96,8 @@ FAST = Recipe(
     own_k=2,
     calibration=10,
     budget_minutes=4.0,
+    min_reasoner_steps=0,   # a smoke test: its minutes, whatever they give
+    min_verifier_steps=0,
 )
 
 # The seed's own questions: the report card shows the model's answers to them. (question, reference, API route)
@@ -125,6 +134,16 @@ def step_seconds(preset, batch: int, seq: int, vocab: int, reps: int = 5, warmup
 def steps_for(minutes: float, s_per_step: float, setup: float = 0.0, floor: int = 10) -> int:
     "How many steps of `s_per_step` seconds fit in `minutes`, after `setup` seconds (a compilation)."
     return max(floor, int((minutes * 60 - setup) / s_per_step))
+
+def training_steps(recipe: Recipe, sps: float, setup: float = 0.0) -> tuple[int, int, float]:
+    """(reasoner steps, verifier steps, minutes added) at `sps` seconds a timed step: what the recipe's minutes hold,
+    raised to its floors, and the minutes the floors add. A real step costs about a tenth more than the bare timed one
+    (data, logging; measured 1.28 s against 1.14 s)."""
+    per = sps * 1.1
+    steps = steps_for(recipe.reasoner_minutes, per, setup)
+    vsteps = steps_for(recipe.verifier_minutes, per, setup) if recipe.verifier_minutes > 0 else 0   # 0: none
+    up, vup = max(0, recipe.min_reasoner_steps - steps), max(0, recipe.min_verifier_steps - vsteps) if vsteps else 0
+    return steps + up, vsteps + vup, (up + vup) * per / 60
 
 # %% ../nbs/61_quickstart.ipynb #ea0aa6bb
 def make_data(recipe: Recipe, out: Path, log=print) -> dict:
@@ -187,15 +206,16 @@ def add_own_samples(recipe: Recipe, out: Path, vdata: Path, lines: list[str], lo
             "wrong": len(mine) - right, "seconds": time.perf_counter() - t}
 
 def verifier_steps_left(recipe: Recipe, own: dict, elapsed: float, planned: int, s_per_step: float,
-                        eval_decodes: int) -> int:
+                        eval_decodes: int, extra_minutes: float = 0.0) -> int:
     """The verifier's steps, at most `planned`, cut so that the run ends within `recipe.budget_minutes`. What is still
     to pay is priced at this machine's speed this hour (measured: 103 s and 157 s for the same 800 samples), so a
     slower hour trains a shorter verifier instead of overrunning: the evaluation's `eval_decodes` at the rate the
     reasoner just sampled its own answers (`own`, decoded the same way), and the rest (the verifier's data, its
-    calibration, scoring, loading models) as `_FIXED_STEPS` training steps."""
+    calibration, scoring, loading models) as `_FIXED_STEPS` training steps. A machine too slow for the recipe's floors
+    has `extra_minutes` more (`training_steps`), and the verifier keeps its floor."""
     per = own["seconds"] / max(1, own["samples"])
-    left = recipe.budget_minutes * 60 - elapsed - per * eval_decodes - _FIXED_STEPS * s_per_step
-    return max(10, min(planned, int(left / s_per_step)))
+    left = (recipe.budget_minutes + extra_minutes) * 60 - elapsed - per * eval_decodes - _FIXED_STEPS * s_per_step
+    return max(10, min(planned, recipe.min_verifier_steps), min(planned, int(left / s_per_step)))
 
 # what is not decoding, in training steps: the verifier's data (43 s), calibration (6 s), its evaluation (9 s), the
 # search's scoring and loading models. Measured (2026-12-07, 0.91 s a step): 93 s beyond the priced decodes
@@ -215,13 +235,16 @@ def train_models(recipe: Recipe, out: Path, log=print, started: float | None = N
         sps, setup = step_seconds("tiny", recipe.batch_size, recipe.seq_len, recipe.vocab_size, compile=compiled)
         setup = max(0.0, setup - sps) if compiled else 0.0
         if compiled: log(f"compiled blocks: {setup:.0f} s compiling, once per training run")
-    # a real step costs about a tenth more than the bare timed one (data, logging; measured 1.28 s against 1.14 s)
-    steps = steps_for(recipe.reasoner_minutes, sps * 1.1, setup)
-    vsteps = steps_for(recipe.verifier_minutes, sps * 1.1, setup) if recipe.verifier_minutes > 0 else 0   # 0: none
+    steps, vsteps, extra = training_steps(recipe, sps, setup)
     log(
         f"this machine: {sps:.2f} s per step of {recipe.batch_size} x {recipe.seq_len} tokens -> reasoner {steps} "
         f"steps, " + (f"verifier {vsteps}" if vsteps else "no verifier")
     )
+    if extra:
+        log(f"this machine is too slow for the recipe's {recipe.reasoner_minutes:g} + {recipe.verifier_minutes:g} "
+            f"minutes to train models that work: {steps} and {vsteps} steps are its floors, about {extra:.0f} minutes "
+            f"more, so the whole run takes about {recipe.budget_minutes + extra:.0f} minutes; --keep-to-budget keeps "
+            f"to {recipe.budget_minutes:g}, with a model that mostly fails")
     common = dict(model_size="tiny", epochs=100, batch_size=recipe.batch_size, grad_accum=1, compile=compiled,
                   max_seq_len=recipe.seq_len, save_steps=10**9, no_wandb=True, seed=recipe.seed, keep_checkpoints=1)
     # the verifier sees about two traces per sequence it trains on (clean + corrupted): corrupting all the
@@ -235,7 +258,8 @@ def train_models(recipe: Recipe, out: Path, log=print, started: float | None = N
     cal = lines[len(lines) - recipe.own_problems - recipe.calibration:len(lines) - recipe.own_problems]
     if vsteps: vdata.write_text("\n".join(lines[:min(vsteps * recipe.batch_size * 2, len(lines) - len(own) - len(cal))])
                                 + "\n")
-    runs = {}
+    runs = {"sizing": {"seconds_per_step": sps, "reasoner_steps": steps, "verifier_steps": vsteps,
+                       "minutes_added": extra}}
     start = (
         dict(init_from=recipe.base) if recipe.base else dict(vocab_size=recipe.vocab_size)
     )  # fine-tune, or from scratch
@@ -258,10 +282,10 @@ def train_models(recipe: Recipe, out: Path, log=print, started: float | None = N
                     len((out / "data" / f"eval_{n}.jsonl").read_text().splitlines())
                     for n in ("heldin", "heldout", "handwritten"))
                 fit = verifier_steps_left(recipe, runs["own_samples"], time.perf_counter() - started, args.max_steps,
-                                          sps * 1.1, decodes)
+                                          sps * 1.1, decodes, extra)
                 if fit < args.max_steps:
                     log(f"the verifier gets {fit} steps, not {args.max_steps}: the rest of the "
-                        f"{recipe.budget_minutes:g} minutes goes to evaluation at this machine's speed")
+                        f"{recipe.budget_minutes + extra:.0f} minutes goes to evaluation at this machine's speed")
                     args.max_steps, args.log_steps = fit, max(1, fit // 40)
         log(f"training the {name} ({args.max_steps} steps, about {args.max_steps * sps * 1.1 / 60:.1f} min)")
         t = time.perf_counter()
@@ -637,6 +661,12 @@ def write_report(results: dict, recipe: Recipe, out: Path) -> Path:
         "| problems | n | tool calls | well formed | executed | correct result | answers |",
         "|---|---|---|---|---|---|---|",
     ]
+    if (sz := results["runs"].get("sizing", {})).get("minutes_added"):
+        L += ["", f"This machine took {sz['seconds_per_step']:.2f} s a step, too slow for the recipe's minutes to "
+              f"reach the steps a working model needs: the models trained to the recipe's floors "
+              f"({recipe.min_reasoner_steps} and {recipe.min_verifier_steps} steps), about {sz['minutes_added']:.0f} "
+              f"minutes more "
+              f"(`--keep-to-budget` keeps to the minutes)."]
     L += ["", "![reasoner loss](runs/reasoner/loss.png)", ""]
     if vr: L += ["![verifier loss](runs/verifier/loss.png)", ""]
     L += ["Reproduce a stage: `" + r["command"] + "`", "", "## Tool use (greedy, one sample)", ""] + head
@@ -774,6 +804,8 @@ def main(argv=None):
     )
     ap.add_argument("--reasoner-minutes", type=positive_float, help="override the reasoner's training time")
     ap.add_argument("--verifier-minutes", type=positive_float, help="override the verifier's training time")
+    ap.add_argument("--keep-to-budget", action="store_true", help="keep to the recipe's minutes even on a machine "
+                    "too slow to reach the steps a working model needs (default: train those steps, and say so)")
     ap.add_argument("--rl-minutes", type=positive_float, help="after SFT, reinforcement learning on the reasoner's own "
                     "rollouts for this long (off by default); the report gains an RL section")
     ap.add_argument(
@@ -803,6 +835,8 @@ def main(argv=None):
                     "search_n",
                     "own_k",
                     "calibration",
+                    "min_reasoner_steps",
+                    "min_verifier_steps",
                 )
             },
             own_problems=min(recipe.own_problems, FAST.own_problems),   # a base recipe samples none
@@ -812,6 +846,7 @@ def main(argv=None):
     if a.reasoner_minutes: recipe = replace(recipe, reasoner_minutes=a.reasoner_minutes)
     if a.verifier_minutes: recipe = replace(recipe, verifier_minutes=a.verifier_minutes)
     if a.rl_minutes: recipe = replace(recipe, rl_minutes=a.rl_minutes)
+    if a.keep_to_budget: recipe = replace(recipe, min_reasoner_steps=0, min_verifier_steps=0)
     quickstart(a.output_dir, fast=a.fast, recipe=recipe, compare=a.compare)
 
 # %% ../nbs/61_quickstart.ipynb #af6ce10c
