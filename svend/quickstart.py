@@ -780,7 +780,7 @@ def ensure_default_model(log=print, recipe: Recipe | None = None) -> Path:
     if not (root / "reasoner" / "model.safetensors").exists():
         log(
             f"No default model in {root}: training the quickstart reasoner and verifier first (about 20 minutes on 2 "
-            f"CPU cores). "
+            f"CPU cores with fast bf16, about 40 without). "
             "Pass --model-path to use another model."
         )
         quickstart(root, recipe=recipe, log=log)

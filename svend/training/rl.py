@@ -472,7 +472,7 @@ def parse_rl_args(argv: list[str] | None = None) -> RLArgs:
         help="rollouts decoding in lockstep (default 128: a whole step)",
     )
     ap.add_argument("--rl-greedy", dest="greedy", action="store_true", help="add each problem's greedy answer to its "
-                    "group: a wrong greedy answer is pushed down, a right one up, against the samples' mean")
+                    "group: a wrong greedy answer is pushed down, a right one up, against the group's mean")
     ap.add_argument("--max-steps", type=positive_int)
     ap.add_argument("--minutes", type=positive_float, help="stop after this many minutes (a checkpoint is saved)")
     ap.add_argument("--save-steps", type=positive_int, default=d.save_steps)
