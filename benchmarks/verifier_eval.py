@@ -12,6 +12,7 @@ verifier and files of held-out problems, it measures:
 prints the table and writes everything to --out.
 
     python benchmarks/verifier_eval.py --run ~/.svend/quickstart --problems 200 --n 8 --workers 2
+    python benchmarks/verifier_eval.py --run ~/.svend/quickstart --temperature 0.6
     python benchmarks/verifier_eval.py --reasoner R --verifier V --problems-file a.jsonl --problems-file b.jsonl
 """
 import argparse, json, platform, time
@@ -44,7 +45,8 @@ def table(v: dict, se: dict) -> str:
     nat = se["natural"]
     L += [f"Natural errors: {nat['samples']} samples, {nat['right']} right, {nat['wrong']} wrong; AUC "
           + ("n/a" if nat["auc"] is None else f"{nat['auc']:.3f}"), "",
-          f"| method ({se['problems']} problems, N = {se['n']}) | accuracy | tokens / problem | s / problem |",
+          f"| method ({se['problems']} problems, N = {se['n']}, T = {se['temperature']}) | accuracy | tokens / problem "
+          "| s / problem |",
           "|---|---|---|---|"]
     for m in ("greedy", "majority", "weighted_majority", "best_of_n", "beam", "any_of_n"):
         if m in se:
@@ -67,6 +69,7 @@ def main(argv=None):
     ap.add_argument("--corrupted", type=int, default=150, help="traces scored clean and corrupted")
     ap.add_argument("--workers", type=int, default=2, help="one-thread processes sharing the search")
     ap.add_argument("--beam", action="store_true", help="also run step-level beam search (costly)")
+    ap.add_argument("--temperature", type=float, help="the samples' temperature (default: search's own, 0.8)")
     ap.add_argument("--out", default="benchmarks/results/verifier_eval.json")
     a = ap.parse_args(argv)
     if not a.run and not (a.reasoner and a.verifier and a.problems_file):
@@ -81,7 +84,8 @@ def main(argv=None):
     reasoner = Reasoner.from_pretrained(reasoner_dir, verifier_path=verifier_dir, max_tokens=400)
     v = evaluate_verifier(reasoner.verifier, sets[0][:a.corrupted], progress=True, rerun=True,
                           registry=reasoner.registry)
-    se = search_eval(reasoner_dir, problems, n=a.n, workers=a.workers, verifier_path=verifier_dir, beam=a.beam)
+    se = search_eval(reasoner_dir, problems, n=a.n, workers=a.workers, verifier_path=verifier_dir, beam=a.beam,
+                     temperature=a.temperature)
     out = {"reasoner": str(reasoner_dir), "verifier": str(verifier_dir), "problems_files": [str(f) for f in files],
            "machine": f"{platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}",
            "minutes": (time.perf_counter() - t) / 60, "verifier": v, "search": se}

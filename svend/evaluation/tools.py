@@ -8,7 +8,7 @@ import math, re, statistics, time
 from collections import Counter, defaultdict
 from pathlib import Path
 from ..reasoning.answers import answers_match, answers_equivalent, normalize_answer
-from ..reasoning.search import run_search, SearchMode, _sampling, _scores, _sample_seeds
+from ..reasoning.search import run_search, SearchMode, SEARCH_TEMPERATURE, _sampling, _scores, _sample_seeds
 from tqdm.auto import tqdm
 import torch
 from ..reasoning.orchestrator import Reasoner
@@ -153,9 +153,11 @@ def _auc_of(right: list[float], wrong: list[float]) -> float | None:
     if not right or not wrong: return None
     return sum((a > b) + 0.5 * (a == b) for a in right for b in wrong) / (len(right) * len(wrong))
 
-def _search_rows(reasoner, jobs: list[tuple[int, dict]], n: int, beam: bool, batch: int, bar=None) -> list[dict]:
+def _search_rows(reasoner, jobs: list[tuple[int, dict]], n: int, beam: bool, batch: int, bar=None,
+                 temperature: float | None = None) -> list[dict]:
     """For each (seed, record) of `jobs`: a greedy answer, and the `n` samples `run_search` draws with that seed (the
-    same seeds and temperature), each scored by the verifier; with `beam`, a step-level beam search of the same `n`.
+    same seeds and temperature, or `temperature`), each scored by the verifier; with `beam`, a step-level beam
+    search of the same `n`.
     What each answered, cost and scored. Greedy answers and samples decode in lockstep, `batch` rows at a time, so
     seconds are a batch's divided among its problems."""
     greedy = []   # (answer, seconds), `batch` problems at a time
@@ -166,7 +168,8 @@ def _search_rows(reasoner, jobs: list[tuple[int, dict]], n: int, beam: bool, bat
     rows, per = [], max(1, batch // n)   # problems per lockstep batch of samples
     for i in range(0, len(jobs), per):
         part = jobs[i:i + per]
-        s = _sampling(reasoner, part[0][1]["question"], {})   # search's temperature (each row its own token budget)
+        # search's temperature unless one is given (each row its own token budget)
+        s = _sampling(reasoner, part[0][1]["question"], {} if temperature is None else {"temperature": temperature})
         seeds = [x for seed, _ in part for x in _sample_seeds(seed, n)]
         t = time.perf_counter()
         cands = reasoner.reason_batch([r["question"] for _, r in part for _ in range(n)], seeds=seeds,
@@ -190,8 +193,9 @@ def _search_rows(reasoner, jobs: list[tuple[int, dict]], n: int, beam: bool, bat
 
 def _search_shard(args) -> list[dict]:
     "A worker process's share of `search_eval`."
-    path, verifier_path, max_tokens, jobs, n, beam, batch = args
-    return _search_rows(_worker_reasoner(path, max_tokens, verifier_path), jobs, n, beam, batch)
+    path, verifier_path, max_tokens, jobs, n, beam, batch, temperature = args
+    return _search_rows(_worker_reasoner(path, max_tokens, verifier_path), jobs, n, beam, batch, 
+                        temperature=temperature)
 
 def _vote(samples: list[dict], weight) -> dict | None:
     "The sample whose answer has the largest total weight (the best-weighted sample of that answer)."
@@ -204,24 +208,29 @@ def _vote(samples: list[dict], weight) -> dict | None:
                key=lambda x: x["score"])
 
 def search_eval(reasoner, records: list[dict], n: int = 8, progress: bool = True, workers: int = 1,
-                verifier_path=None, max_tokens: int = 400, beam: bool = False, batch: int = 32) -> dict:
+                verifier_path=None, max_tokens: int = 400, beam: bool = False, batch: int = 32,
+                temperature: float | None = None) -> dict:
     """Greedy against searches over `n` samples: plain majority vote, verifier-weighted majority and best-of-`n`
     (all three chosen from the same samples, so they differ only in how they choose), and optionally step-level
     beam search. Accuracy, tokens and seconds per problem for each, and how well the verifier's score separates
     the samples with right answers from those with wrong ones (`natural`: AUC over the reasoner's own errors).
     `reasoner` is a `Reasoner` with its verifier, or a model directory with `verifier_path` (then `workers`
     one-thread processes share the problems). Greedy answers and samples decode in lockstep, `batch` rows at a time
-    (`Reasoner.reason_batch`), so seconds per problem measure throughput, not one question's latency."""
+    (`Reasoner.reason_batch`), so seconds per problem measure throughput, not one question's latency.
+    `temperature`: the samples' (default: search's own, what `run_search` uses)."""
+    if temperature is not None and not (math.isfinite(temperature) and temperature > 0):
+        raise ValueError(f"temperature must be positive, got {temperature}")
     jobs = list(enumerate(records))
     if isinstance(reasoner, (str, Path)) and workers > 1:
-        rows = _in_workers(_search_shard, lambda c: (str(reasoner), str(verifier_path), max_tokens, c, n, beam, batch),
+        rows = _in_workers(_search_shard,
+                           lambda c: (str(reasoner), str(verifier_path), max_tokens, c, n, beam, batch, temperature),
                            jobs, workers, max(1, batch // 2), "search", progress)   # shards: greedy batches, shared
     else:
         if isinstance(reasoner, (str, Path)):
             reasoner = Reasoner.from_pretrained(reasoner, verifier_path=verifier_path, max_tokens=max_tokens)
         if reasoner.verifier is None: raise ValueError("search_eval compares ways of using a verifier: give it one")
         bar = tqdm(total=len(jobs), desc="search", disable=not progress)
-        rows = _search_rows(reasoner, jobs, n, beam, batch, bar)
+        rows = _search_rows(reasoner, jobs, n, beam, batch, bar, temperature)
         bar.close()
     pool_cost = lambda row, scored: (row["pool"]["tokens"],
                                      row["pool"]["seconds"] - (0 if scored else row["pool"]["score_seconds"]))
@@ -244,6 +253,9 @@ def search_eval(reasoner, records: list[dict], n: int = 8, progress: bool = True
                       "mean_score_right": statistics.mean(right) if right else None,
                       "mean_score_wrong": statistics.mean(wrong) if wrong else None}
     out["problems"], out["n"] = len(records), n
+    if temperature is None:   # what the samples were drawn at: the reasoner's own temperature, else search's
+        temperature = (isinstance(reasoner, Reasoner) and reasoner.defaults.get("temperature")) or SEARCH_TEMPERATURE
+    out["temperature"] = temperature
     for m in ("majority", "weighted_majority", "best_of_n"):
         out[f"gain_{m}_vs_greedy"] = out[m]["accuracy"] - out["greedy"]["accuracy"]
     out["gain_weighted_vs_majority"] = out["weighted_majority"]["accuracy"] - out["majority"]["accuracy"]

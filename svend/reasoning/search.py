@@ -14,7 +14,7 @@ from .answers import normalize_answer
 # search sits below the reasoner, which imports it
 
 # %% auto #0
-__all__ = ['SearchMode', 'run_search']
+__all__ = ['SEARCH_TEMPERATURE', 'SearchMode', 'run_search']
 
 # %% ../../nbs/43_search.ipynb #e17ffc46
 class SearchMode(StrEnum):
@@ -39,14 +39,16 @@ class SearchMode(StrEnum):
         return self in (SearchMode.BEST_OF_N, SearchMode.MAJORITY, SearchMode.BEAM)
 
 # %% ../../nbs/43_search.ipynb #ad7cf9d5
+SEARCH_TEMPERATURE = 0.8   # hotter pools fall apart on small models (nbs/60_eval_tools: measured 0.6 to 1.2)
+
 def _sampling(reasoner: Reasoner, question: str, kw: dict) -> Sampling:
-    """Search needs diversity: greedy settings are raised to temperature 0.8 unless the caller set one. The token
+    """Search needs diversity: greedy settings are raised to `SEARCH_TEMPERATURE` unless the caller set one. The token
     budget is the engine's, as for one sample."""
     kw = {**reasoner.defaults, **kw}
     kw["max_tokens"] = reasoner.engine.budget(
         len(reasoner.prompt_ids(question)), kw.get("max_tokens"), reasoner.max_tokens
     )
-    if kw.get("temperature", 0) == 0: kw["temperature"] = 0.8
+    if kw.get("temperature", 0) == 0: kw["temperature"] = SEARCH_TEMPERATURE
     return Sampling(**kw)
 
 def _score(reasoner: Reasoner, r: ReasoningResult) -> float:

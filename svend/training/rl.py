@@ -271,7 +271,7 @@ def step_problems(pool: list[dict], step: int, per_step: int, seed: int) -> list
     return out
 
 def plot_rewards(output_dir) -> Path | None:
-    "Reward and accuracy per step from metrics.jsonl, saved as reward.png."
+    "Reward and answers right per step (greedy ones too, with --rl-greedy) from metrics.jsonl, saved as reward.png."
     path = Path(output_dir) / "metrics.jsonl"
     rows = (
         [r for l in path.read_text().splitlines() if (r := _metric_row(l)) and "reward" in r] if path.exists() else []
@@ -283,11 +283,11 @@ def plot_rewards(output_dir) -> Path | None:
     steps = [r["step"] for r in rows]
     ax.plot(steps, [r["reward"] for r in rows], label="mean reward", alpha=0.5)
     k = max(1, len(rows) // 10)   # a running mean over a tenth of the run
-    smooth = [
-        sum(r["accuracy"] for r in rows[max(0, i - k + 1) : i + 1]) / len(rows[max(0, i - k + 1) : i + 1])
-        for i in range(len(rows))
-    ]
-    ax.plot(steps, smooth, label=f"answers right (running mean of {k})")
+    smooth = lambda key: [sum(r[key] for r in rows[max(0, i - k + 1):i + 1]) / len(rows[max(0, i - k + 1):i + 1])
+                          for i in range(len(rows))]
+    ax.plot(steps, smooth("accuracy"), label=f"samples right (running mean of {k})")
+    if all("greedy_accuracy" in r for r in rows):   # --rl-greedy: the answers the evaluation reads
+        ax.plot(steps, smooth("greedy_accuracy"), label=f"greedy answers right (running mean of {k})")
     ax.set_xlabel("step"); ax.set_ylim(0, 1); ax.legend(loc="lower right"); ax.set_title("RL rollouts")
     fig.tight_layout(); out = Path(output_dir) / "reward.png"; fig.savefig(out, dpi=100); plt.close(fig)
     return out
