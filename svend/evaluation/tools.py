@@ -194,7 +194,7 @@ def _search_rows(reasoner, jobs: list[tuple[int, dict]], n: int, beam: bool, bat
 def _search_shard(args) -> list[dict]:
     "A worker process's share of `search_eval`."
     path, verifier_path, max_tokens, jobs, n, beam, batch, temperature = args
-    return _search_rows(_worker_reasoner(path, max_tokens, verifier_path), jobs, n, beam, batch, 
+    return _search_rows(_worker_reasoner(path, max_tokens, verifier_path), jobs, n, beam, batch,
                         temperature=temperature)
 
 def _vote(samples: list[dict], weight) -> dict | None:
