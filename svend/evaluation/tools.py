@@ -8,7 +8,7 @@ import math, re, statistics, time
 from collections import Counter, defaultdict
 from pathlib import Path
 from ..reasoning.answers import answers_match, answers_equivalent, normalize_answer
-from ..reasoning.search import run_search, SearchMode, SEARCH_TEMPERATURE, _sampling, _scores, _sample_seeds
+from ..reasoning.search import run_search, SearchMode, _sampling, _scores, _sample_seeds
 from tqdm.auto import tqdm
 import torch
 from ..reasoning.orchestrator import Reasoner
@@ -183,7 +183,7 @@ def _search_rows(reasoner, jobs: list[tuple[int, dict]], n: int, beam: bool, bat
                                 "tokens": c.usage["completion_tokens"] + c.usage["tool_tokens"]}
                                for c, sc in zip(mine, scores)]}
             row["pool"] = {"tokens": sum(x["tokens"] for x in row["samples"]) + mine[0].usage["prompt_tokens"],
-                           "seconds": s_s + score_s, "score_seconds": score_s}
+                           "seconds": s_s + score_s, "score_seconds": score_s, "temperature": s.temperature}
             if beam:
                 t = time.perf_counter(); b = run_search(reasoner, r["question"], method=SearchMode.BEAM, n=n, seed=seed)
                 row["beam"] = (answers_equivalent(b.answer, r["answer"]), b.search["tokens"], time.perf_counter() - t)
@@ -253,9 +253,7 @@ def search_eval(reasoner, records: list[dict], n: int = 8, progress: bool = True
                       "mean_score_right": statistics.mean(right) if right else None,
                       "mean_score_wrong": statistics.mean(wrong) if wrong else None}
     out["problems"], out["n"] = len(records), n
-    if temperature is None:   # what the samples were drawn at: the reasoner's own temperature, else search's
-        temperature = (isinstance(reasoner, Reasoner) and reasoner.defaults.get("temperature")) or SEARCH_TEMPERATURE
-    out["temperature"] = temperature
+    out["temperature"] = rows[0]["pool"]["temperature"] if rows else temperature   # what the samples were drawn at
     for m in ("majority", "weighted_majority", "best_of_n"):
         out[f"gain_{m}_vs_greedy"] = out[m]["accuracy"] - out["greedy"]["accuracy"]
     out["gain_weighted_vs_majority"] = out["weighted_majority"]["accuracy"] - out["majority"]["accuracy"]
