@@ -4,7 +4,7 @@
 
 # %% ../../nbs/26_rl.ipynb #403e7ae3
 from __future__ import annotations
-import json, math, random, sys, time
+import json, math, random, re, sys, time
 from dataclasses import dataclass, asdict, field
 from pathlib import Path
 import torch
@@ -99,9 +99,15 @@ def malformed_call(tc) -> bool:
     "Did this tool call fail to parse (bad name, bad JSON arguments), rather than run and fail?"
     return tc.args is None or (tc.error or "").startswith(_MALFORMED)
 
+_LATEX = re.compile(r"\\[A-Za-z]|[\^_]\{")   # a LaTeX command (\frac, \sqrt) or a braced power or index: LaTeX
+
 def answer_correct(answer: str | None, reference: str) -> bool:
-    "Svend's value comparison (expressions, solution sets, Yes/No), then math-verify (LaTeX: MATH's answers)."
-    return answers_equivalent(answer, reference) or math_equal(answer, reference)
+    """Svend's value comparison (expressions, solution sets, Yes/No, as the evaluation judges), then math-verify only
+    when the reference or the answer is written in LaTeX (MATH's answers). On plain text math-verify's LaTeX reading
+    accepts wrong answers (`3*sqrt(y)/2` for `3*sqrt(R)/2`, an unclosed `3*t/sqrt(t^2 - 3/t**4` for
+    `3*sqrt(t)/2 - 3/t**4`), and it was most of a rollout's cost on a slow CPU: 20-60 ms to reject each wrong one."""
+    if answers_equivalent(answer, reference): return True
+    return bool(_LATEX.search(reference or "") or _LATEX.search(answer or "")) and math_equal(answer, reference)
 
 # %% ../../nbs/26_rl.ipynb #aec52203
 @dataclass
@@ -136,7 +142,7 @@ def rollouts(model, tok, problems: list[dict], group: int, step: int, seed: int,
     reasoner = Reasoner(Engine(model, tok), registry=registry, max_tokens=max_new_tokens,
                         max_tool_calls=max_tool_calls, temperature=temperature)
     model.eval()
-    out = []
+    out, judged = [], {}   # (answer, reference) -> right: a group often repeats an answer
     passes = [(jobs[c:c + batch], temperature) for c in range(0, len(jobs), batch)]
     if greedy: passes += [([(i, group) for i in range(c, min(c + batch, len(problems)))], 0.0)
                           for c in range(0, len(problems), batch)]
@@ -144,9 +150,10 @@ def rollouts(model, tok, problems: list[dict], group: int, step: int, seed: int,
         results = reasoner.reason_batch([problems[i]["question"] for i, _ in part], temperature=temp,
                                         seeds=[rollout_seed(seed, step, i, k) for i, k in part])
         for (i, k), res in zip(part, results):
-            calls = res.tool_calls
+            calls, key = res.tool_calls, (res.answer, problems[i]["answer"])
+            if key not in judged: judged[key] = answer_correct(*key)
             out.append(Rollout(i, k, reasoner.prompt_ids(problems[i]["question"]), res.ids, sampled_mask(res),
-                               correct=answer_correct(res.answer, problems[i]["answer"]),
+                               correct=judged[key],
                                malformed=any(malformed_call(t) for t in calls), calls=len(calls),
                                calls_ok=sum(t.ok for t in calls)))
     return sorted(out, key=lambda r: (r.problem, r.sample))
