@@ -6,6 +6,9 @@ greedy, on the held-in and held-out-rule evaluation problems, and writes both, t
 reward by thirds of the run. With `--rl-dir` it scores an RL run that already exists instead of training one.
 
     python benchmarks/rl_gain.py --quickstart ~/.cache/svend/quickstart --minutes 15 --output benchmarks/results/rl_gain.json
+
+With `--seeds 0 1 2` it trains one run per seed and reports the mean change too: two seeds of the same command moved
+held-in answers by +5.0 and +2.5 points (`rl_gain_avx2_reward_fix*.json`).
 """
 import argparse, json, platform, statistics, subprocess, sys, time
 from pathlib import Path
@@ -21,33 +24,47 @@ def main():
     ap.add_argument("--rl-dir", help="an RL run to score (default: train one in QUICKSTART/runs/rl-bench)")
     ap.add_argument("--limit", type=int, default=200, help="problems of each evaluation set")
     ap.add_argument("--output", default="benchmarks/results/rl_gain.json")
+    ap.add_argument("--seeds", type=int, nargs="+", help="train one run per seed (in QUICKSTART/runs/rl-bench-seedK) "
+                    "and report each and their mean: one seed moves the result by several points")
     ap.add_argument("rl_flags", nargs="*", help="more svend_train --task rl flags (after --)")
     a = ap.parse_args()
     q = Path(a.quickstart).expanduser()
     sft = q / "runs" / "reasoner" / "final"
     evals = [q / "data" / f"eval_{n}.jsonl" for n in ("heldin", "heldout", "handwritten")]
-    rl = Path(a.rl_dir) if a.rl_dir else q / "runs" / "rl-bench"
-    cmd = ["svend_train", "--task", "rl", "--init-from", str(sft), "--minutes", str(a.minutes), "--no-wandb",
-           "--output-dir", str(rl)] + sum((["--exclude", str(f)] for f in evals), []) + a.rl_flags
-    if not a.rl_dir:
-        t = time.time(); subprocess.run(cmd, check=True); train_s = time.time() - t
-    else: train_s = None
+    seeds = a.seeds or [None]
+    if a.rl_dir and len(seeds) > 1: ap.error("--rl-dir scores one run: give at most one --seeds")
     load = lambda f: [json.loads(l) for l in f.read_text().splitlines() if l.strip()][:a.limit]
     probs = load(evals[0]) + load(evals[1])
-    acc = {}
-    for name, model in (("sft", sft), ("rl", rl / "final")):
-        r = tool_use_eval(model, probs, workers=2, max_tokens=400, batch=32)   # greedy: the answers of one at a time
-        acc[name] = {k: v["answer_accuracy"] for k, v in r["by_phrasing"].items()}
-    rows = [json.loads(l) for l in (rl / "metrics.jsonl").read_text().splitlines() if l.strip()]
-    third = max(1, len(rows) // 3)
-    out = {"command": " ".join(cmd), "rl_steps": rows[-1]["step"], "rl_seconds": train_s, "problems_per_set": a.limit,
-           "greedy_answers": acc, "change_points": {k: 100 * (acc["rl"][k] - acc["sft"][k]) for k in acc["sft"]},
-           "reward_by_third": [statistics.mean(r["reward"] for r in rows[i:i + third]) for i in (0, third, 2 * third)],
-           "skipped_groups": sum(r["skipped_groups"] for r in rows), "groups": sum(r["groups"] for r in rows),
-           # with --rl-greedy: how often the greedy answer to the step's training problems was right
-           **({"greedy_accuracy_by_third": [statistics.mean(r["greedy_accuracy"] for r in rows[i:i + third])
-                                            for i in (0, third, 2 * third)]} if "greedy_accuracy" in rows[-1] else {}),
-           "machine": f"{platform.machine()}, {torch.get_num_threads()} torch threads, torch {torch.__version__}"}
+    score = lambda model: {k: v["answer_accuracy"] for k, v in   # greedy: the answers of one at a time
+                           tool_use_eval(model, probs, workers=2, max_tokens=400, batch=32)["by_phrasing"].items()}
+    acc_sft, runs = score(sft), []
+    for seed in seeds:
+        rl = Path(a.rl_dir) if a.rl_dir else q / "runs" / ("rl-bench" if seed is None else f"rl-bench-seed{seed}")
+        cmd = ["svend_train", "--task", "rl", "--init-from", str(sft), "--minutes", str(a.minutes), "--no-wandb",
+               "--output-dir", str(rl)] + sum((["--exclude", str(f)] for f in evals), []) + a.rl_flags
+        if seed is not None: cmd += ["--seed", str(seed)]
+        if not a.rl_dir:
+            t = time.time(); subprocess.run(cmd, check=True); train_s = time.time() - t
+        else: train_s = None
+        acc = {"sft": acc_sft, "rl": score(rl / "final")}
+        rows = [json.loads(l) for l in (rl / "metrics.jsonl").read_text().splitlines() if l.strip()]
+        third = max(1, len(rows) // 3)
+        thirds = lambda key: [statistics.mean(r[key] for r in rows[i:i + third]) for i in (0, third, 2 * third)
+                              if rows[i:i + third]]   # (fewer than three parts for a run of one or two steps)
+        runs.append({
+            "command": " ".join(cmd), "seed": seed, "rl_steps": rows[-1]["step"], "rl_seconds": train_s,
+            "problems_per_set": a.limit, "greedy_answers": acc,
+            "change_points": {k: 100 * (acc["rl"][k] - acc["sft"][k]) for k in acc["sft"]},
+            "reward_by_third": thirds("reward"),
+            "skipped_groups": sum(r["skipped_groups"] for r in rows), "groups": sum(r["groups"] for r in rows),
+            # with --rl-greedy: how often the greedy answer to the step's training problems was right
+            **({"greedy_accuracy_by_third": thirds("greedy_accuracy")} if "greedy_accuracy" in rows[-1] else {}),
+        })
+    machine = f"{platform.machine()}, {torch.get_num_threads()} torch threads, torch {torch.__version__}"
+    if len(runs) == 1: out = {**runs[0], "machine": machine}
+    else:   # several seeds: each run, and the mean change, the number to read
+        out = {"runs": runs, "mean_change_points": {k: statistics.mean(r["change_points"][k] for r in runs)
+                                                    for k in acc_sft}, "machine": machine}
     Path(a.output).parent.mkdir(parents=True, exist_ok=True)
     Path(a.output).write_text(json.dumps(out, indent=1) + "\n")
     print(json.dumps(out, indent=1))

@@ -39,8 +39,18 @@ def _expr(text: str):
     if not s or len(s) > 160 or not _SAFE_TEXT.match(s) or "__" in s: return None
     if any(len(w) > 1 and w not in _SAFE_NAMES for w in re.findall(r"[A-Za-z_]+", s)): return None
     if re.search(r"(\*\*|\^)\s*[\w.()]*\s*(\*\*|\^)|(\*\*|\^)\s*\(?-?\d{4,}", s): return None   # 9**9**9: never ends
-    try: return parse_math(s)
+    try: return None if _huge_power(parse_math(s, evaluate=False)) else parse_math(s)
     except Exception: return None
+
+def _huge_power(tree) -> bool:
+    """Does an unevaluated `tree` hold a power of numbers over a million bits (`(99*99*99)^(99*99*99)`)? Python works
+    those out in one C call that no signal interrupts; measured in floats first, they are never built."""
+    for node in sp.preorder_traversal(tree):
+        if isinstance(node, sp.Pow) and node.base.is_number and node.exp.is_number:
+            try: bits = abs(float(sp.re(node.exp.evalf(15)))) * math.log2(max(2.0, abs(complex(node.base.evalf(15)))))
+            except (OverflowError, TypeError, ValueError): return True
+            if bits > 1e6: return True
+    return False
 
 # three fixed points: two positive (sqrt and log stay real), one complex (sqrt(x**2) is not x there, as for SymPy)
 _POINTS = ((0.61, 1.37, 0.83, 1.19), (1.43, 0.57, 1.11, 0.71),

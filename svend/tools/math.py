@@ -67,14 +67,16 @@ def human_math(text: str) -> str:
 _TRANSFORMS = standard_transformations + (implicit_multiplication_application, convert_xor)
 OPERATIONS = ("simplify", "expand", "factor", "diff", "integrate", "solve", "limit", "series", "evaluate", "equal")
 
-def parse(text: str):
-    "A SymPy expression, or an equation `Eq(lhs, rhs)` for text with one '='."
+def parse(text: str, evaluate: bool = True):
+    """A SymPy expression, or an equation `Eq(lhs, rhs)` for text with one '='. With `evaluate=False`, the tree as
+    written: nothing computed (`2^(99*99*99)` stays a power, to be measured before SymPy works it out)."""
     if not isinstance(text, str) or not text.strip(): raise ValueError("expression must be non-empty text")
     text = human_math(text).replace("==", "=")
+    p = lambda t: parse_expr(t, transformations=_TRANSFORMS, evaluate=evaluate)
     if text.count("=") == 1:
         lhs, rhs = text.split("=")
-        return sp.Eq(parse_expr(lhs, transformations=_TRANSFORMS), parse_expr(rhs, transformations=_TRANSFORMS))
-    return parse_expr(text, transformations=_TRANSFORMS)
+        return sp.Eq(p(lhs), p(rhs), evaluate=evaluate)
+    return p(text)
 
 def _symbol(expr, variable: str | None):
     if variable: return sp.Symbol(variable)
