@@ -39,8 +39,10 @@ def _expr(text: str):
     if not s or len(s) > 160 or not _SAFE_TEXT.match(s) or "__" in s: return None
     if any(len(w) > 1 and w not in _SAFE_NAMES for w in re.findall(r"[A-Za-z_]+", s)): return None
     if re.search(r"(\*\*|\^)\s*[\w.()]*\s*(\*\*|\^)|(\*\*|\^)\s*\(?-?\d{4,}", s): return None   # 9**9**9: never ends
-    try: return None if _huge_power(parse_math(s, evaluate=False)) else parse_math(s)
+    try: return None if _POWER.search(s) and _huge_power(parse_math(s, evaluate=False)) else parse_math(s)
     except Exception: return None
+
+_POWER = re.compile(r"\*\*|\^|[²³⁰¹⁴⁵⁶⁷⁸⁹⁻]")   # only text with a power is read twice (unevaluated first)
 
 def _huge_power(tree) -> bool:
     """Does an unevaluated `tree` hold a power of numbers over a million bits (`(99*99*99)^(99*99*99)`)? Python works
