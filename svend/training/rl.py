@@ -27,7 +27,8 @@ from ..inference.engine import find_model_dir
 # %% auto #0
 __all__ = ['group_advantages', 'pg_loss', 'problem_record_problem', 'as_problem', 'load_rl_problems', 'malformed_call',
            'answer_correct', 'Rollout', 'sampled_mask', 'rollout_seed', 'rollouts', 'RLArgs', 'check_rl_args',
-           'token_logps', 'rl_update', 'step_problems', 'plot_rewards', 'train_rl', 'parse_rl_args', 'svend_train']
+           'token_logps', 'rl_update', 'step_problems', 'plot_rewards', 'train_rl', 'policy_gradient',
+           'gradient_noise_scale', 'rl_signal', 'parse_rl_args', 'svend_train']
 
 # %% ../../nbs/26_rl.ipynb #396b2082
 def group_advantages(rewards: torch.Tensor, std_normalize: bool = False, eps: float = 1e-6) -> tuple[torch.Tensor,
@@ -238,15 +239,17 @@ def _pad(rows: list[Rollout], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
         mask[i, len(r.prompt) - 1:len(seq) - 1] = torch.tensor(r.mask, dtype=torch.float)
     return ids, mask
 
+def _micro_batches(model, rows: list[Rollout], adv: list[float], micro: int, pad_id: int) -> list[tuple]:
+    "(ids, mask, advantages) of each `micro` rollouts, on the model's device."
+    chunks = [list(range(i, min(i + micro, len(rows)))) for i in range(0, len(rows), micro)]
+    dev = model.tok_embeddings.weight.device
+    return [tuple(t.to(dev) for t in (*_pad([rows[j] for j in c], pad_id), torch.tensor([adv[j] for j in c])))
+            for c in chunks]
+
 def rl_update(model, ref, opt, rows: list[Rollout], adv: list[float], a: RLArgs, vocab: int, pad_id: int) -> dict:
     "`a.updates` optimizer updates on these rollouts; the loss of the first, and the gradient norm of the last."
     n_tokens = sum(sum(r.mask) for r in rows)
-    chunks = [list(range(i, min(i + a.micro_batch, len(rows)))) for i in range(0, len(rows), a.micro_batch)]
-    dev = model.tok_embeddings.weight.device
-    batches = [
-        tuple(t.to(dev) for t in (*_pad([rows[j] for j in c], pad_id), torch.tensor([adv[j] for j in c])))
-        for c in chunks
-    ]
+    batches = _micro_batches(model, rows, adv, a.micro_batch, pad_id)
     olds, refs = [], []
     with torch.no_grad():
         for ids, mask, _ in batches:
@@ -417,6 +420,109 @@ def train_rl(a: RLArgs, log=print) -> dict:
         + (f"; dropped {totals['dropped_unparsable']} rollouts with unparsable tool calls" if a.drop_unparsable else "")
     )
     return {"steps": step, "final": str(final), "seconds": time.time() - t0, **totals}
+
+# %% ../../nbs/26_rl.ipynb #8b4d7352
+def policy_gradient(model, rows: list[Rollout], adv: list[float], vocab: int, pad_id: int,
+                    micro_batch: int = 16) -> torch.Tensor:
+    "The gradient one on-policy `rl_update` steps along (before clipping; no KL), flattened. Leaves no `.grad` behind."
+    n_tokens = sum(sum(r.mask) for r in rows)
+    model.train(); model.zero_grad(set_to_none=True)
+    for ids, mask, ad in _micro_batches(model, rows, adv, micro_batch, pad_id):
+        logp = token_logps(model, ids, vocab)
+        pg_loss(logp, logp.detach(), ad, mask, n_tokens).backward()
+    g = torch.cat([(p.grad if p.grad is not None else torch.zeros_like(p)).flatten().float()
+                   for p in model.parameters()])
+    model.zero_grad(set_to_none=True); model.eval()
+    return g
+
+def gradient_noise_scale(grads: list[torch.Tensor], batch: int) -> dict:
+    """The simple noise scale of McCandlish et al. (2018, "An Empirical Model of Large-Batch Training"):
+    B = tr(Σ) / |G|², the batch (in examples) at which a step's gradient holds as much signal as noise, with G the true
+    gradient and Σ one example's covariance; `noise_scale_low` bounds it from below (two standard errors). `grads`:
+    flattened gradients of independent batches of `batch` examples each. For i ≠ j, E[g_i·g_j] = |G|², and
+    E|g_i|² = |G|² + tr(Σ) / batch: both unbiased from the pairs. `agreement` is the mean
+    cosine between two batches' gradients (0: each batch points its own way)."""
+    if len(grads) < 2: raise ValueError("need the gradients of at least two batches")
+    g = torch.stack([x.double() for x in grads]); n = len(g)
+    sq = (g * g).sum(1)
+    s = g.sum(0)
+    g2 = float((s @ s - sq.sum()) / (n * (n - 1)))            # mean g_i·g_j over i ≠ j
+    trace = batch * (float(sq.mean()) - g2)
+    # its jackknife standard error (each batch left out in turn), for a lower bound on the noise scale
+    loo = torch.stack([((s - g[k]) @ (s - g[k]) - (sq.sum() - sq[k])) / ((n - 1) * (n - 2)) for k in range(n)]) \
+        if n > 2 else None
+    se = float(((n - 1) / n * ((loo - loo.mean()) ** 2).sum()).sqrt()) if loo is not None else math.inf
+    unit = g / sq.sqrt().clamp_min(1e-30)[:, None]
+    u = unit.sum(0)
+    agreement = float((u @ u - n) / (n * (n - 1)))
+    return {"grad_sq": g2, "grad_sq_se": se, "trace_cov": trace, "noise_scale": trace / g2 if g2 > 0 else math.inf,
+            # the noise scale is at least this (|G|² at most its estimate plus two standard errors)
+            "noise_scale_low": trace / (g2 + 2 * se) if g2 + 2 * se > 0 else math.inf,
+            "agreement": agreement, "batches": n, "batch": batch}
+
+def _sft_gradients(model, tok, paths, n: int, batch: int, micro: int = 16) -> list[torch.Tensor]:
+    "Gradients of supervised cross-entropy on `n` batches of `batch` traces from `paths` (consecutive, unshuffled)."
+    rows, _ = load_jsonl(list(paths), log=lambda *a: None)
+    enc = []
+    for r in rows:
+        try: ids, m = tok.render(r)
+        except (ValueError, KeyError, TypeError): continue
+        if sum(m[1:]): enc.append((ids[:model.cfg.max_seq_len], m[:model.cfg.max_seq_len]))
+        if len(enc) == n * batch: break
+    if len(enc) < 2 * batch: raise UserError(f"need at least {2 * batch} traces in {', '.join(map(str, paths))}")
+    out, vocab = [], tok.vocab_size
+    for b in range(len(enc) // batch):
+        part = enc[b * batch:(b + 1) * batch]; nt = sum(sum(m[1:]) for _, m in part)
+        model.train(); model.zero_grad(set_to_none=True)
+        for c in range(0, batch, micro):
+            mb = part[c:c + micro]; L = max(len(i) for i, _ in mb)
+            ids = torch.full((len(mb), L), tok.pad_id, dtype=torch.long); mask = torch.zeros(len(mb), L - 1)
+            for k, (i, m) in enumerate(mb):
+                ids[k, :len(i)] = torch.tensor(i); mask[k, :len(i) - 1] = torch.tensor(m[1:], dtype=torch.float)
+            (-(token_logps(model, ids, vocab) * mask).sum() / nt).backward()
+        out.append(torch.cat([(p.grad if p.grad is not None else torch.zeros_like(p)).flatten().float()
+                              for p in model.parameters()]))
+    model.zero_grad(set_to_none=True); model.eval()
+    return out
+
+def rl_signal(model_dir, steps: int = 8, problems_per_step: int = 16, group: int = 8, data=(), exclude=(),
+              sft_data=(), seed: int = 0, max_new_tokens: int = 256, log=print) -> dict:
+    """Is one RL step's gradient signal or noise? The trainer's rollouts, rewards and advantages for `steps`
+    independent steps of `problems_per_step` x `group` rollouts, from `model_dir`, without updating it:
+    - `rl`: `gradient_noise_scale` of their gradients, in rollouts (a step makes `problems_per_step * group`);
+    - `same_problems_agreement`: the mean cosine between a step's gradient and that of the same problems sampled again
+      with other seeds (what the step teaches about its own problems, against `rl.agreement` across problems);
+    - with `sft_data` (traces, e.g. the SFT run's), `sft`: the same for supervised batches of as many traces."""
+    a = RLArgs(init_from=str(model_dir), group=group, problems_per_step=problems_per_step, data=list(data),
+               exclude=list(exclude), max_new_tokens=max_new_tokens, seed=seed)
+    check_rl_args(a)
+    pool = load_rl_problems(a.data, max(a.problems, steps * problems_per_step), seed=seed + 7919, exclude=a.exclude,
+                            log=log)
+    model, tok = load_model(model_dir)
+    registry, grads, again, t_roll = default_registry(), [], [], 0.0
+    def gradient(probs, step, sd):
+        rows = rollouts(model, tok, probs, group, step, sd, max_new_tokens, 1.0, registry=registry)
+        _rewards(rows, a, None)
+        adv, signal = group_advantages(torch.tensor([r.reward for r in rows]).view(len(probs), group))
+        use = [i for i, r in enumerate(rows) if signal[r.problem]]
+        if not use: return None
+        return policy_gradient(model, [rows[i] for i in use], [float(adv.view(-1)[i]) for i in use], tok.vocab_size,
+                               tok.pad_id)
+    for step in tqdm(range(steps), desc="rl signal", unit="step"):
+        probs = step_problems(pool, step, problems_per_step, seed)
+        t = time.time(); g = gradient(probs, step, seed); t_roll += time.time() - t
+        if g is None: continue
+        grads.append(g)
+        if (g2 := gradient(probs, step, seed + 1)) is not None:
+            again.append(float(F.cosine_similarity(g, g2, 0)))
+    if len(grads) < 2: raise UserError("fewer than two steps had a group with signal: nothing to compare")
+    out = {"model": str(model_dir), "rollouts_per_step": problems_per_step * group,
+           "seconds_per_step": t_roll / steps, "rl": gradient_noise_scale(grads, problems_per_step * group),
+           "same_problems_agreement": sum(again) / len(again) if again else None}
+    if sft_data: out["sft"] = gradient_noise_scale(_sft_gradients(model, tok, sft_data, steps,
+                                                                  problems_per_step * group), problems_per_step * group)
+    return out
+
 
 # %% ../../nbs/26_rl.ipynb #be65a634
 def parse_rl_args(argv: list[str] | None = None) -> RLArgs:
