@@ -5,7 +5,8 @@ Starting from a quickstart directory (its SFT reasoner and its evaluation sets),
 greedy, on the held-in and held-out-rule evaluation problems, and writes both, the change in points, and the RL run's
 reward by thirds of the run. With `--rl-dir` it scores an RL run that already exists instead of training one.
 
-    python benchmarks/rl_gain.py --quickstart ~/.cache/svend/quickstart --minutes 15 --output benchmarks/results/rl_gain.json
+    python benchmarks/rl_gain.py --quickstart ~/.cache/svend/quickstart --minutes 15 \\
+        --output benchmarks/results/rl_gain.json
 
 With `--seeds 0 1 2` it trains one run per seed and reports the mean change too: two seeds of the same command moved
 held-in answers by +5.0 and +2.5 points (`rl_gain_avx2_reward_fix*.json`).
@@ -15,35 +16,20 @@ On 200 problems that interval is about ±4 points, as wide as the effect the iss
 default) also scores both models on that many fresh held-in and held-out-rule problems (`dev`, about ±1.5 points;
 kept out of RL's problems). The runs above gained +0.2 and +0.4 points on them.
 """
-import argparse, json, math, platform, statistics, subprocess, sys, time
-from collections import Counter
+import argparse, json, platform, statistics, subprocess, sys, time
 from pathlib import Path
 import torch
 
 from svend.data.synthetic import generate
-from svend.evaluation.tools import tool_use_eval
+from svend.evaluation.tools import tool_use_eval, paired_change
 
 
 def score(model, probs: list[dict]) -> dict:
-    "Greedy answers right, by phrasing, and the questions answered wrong (to pair two models' answers)."
-    r = tool_use_eval(model, probs, workers=2, max_tokens=400, batch=32, max_misses=len(probs), progress=False)
-    return {"accuracy": {k: v["answer_accuracy"] for k, v in r["by_phrasing"].items()},
-            "wrong": Counter((m["phrasing"], m["question"]) for m in r["misses"]),
-            "n": Counter(p["meta"]["phrasing"] for p in probs)}
+    "Greedy answers, every miss kept (to pair two models' answers)."
+    return tool_use_eval(model, probs, workers=2, max_tokens=400, batch=32, max_misses=len(probs), progress=False)
 
 
-def change(before: dict, after: dict) -> dict:
-    """Change in points by phrasing, with its paired 95 % interval: of n problems, b turned wrong and c turned right;
-    the change is (c - b) / n and its variance (b + c - (c - b)² / n) / n²."""
-    out = {}
-    for phr, n in before["n"].items():
-        keys = {k for k in before["wrong"] | after["wrong"] if k[0] == phr}
-        b = sum(max(0, after["wrong"][k] - before["wrong"][k]) for k in keys)
-        c = sum(max(0, before["wrong"][k] - after["wrong"][k]) for k in keys)
-        d = (c - b) / n
-        out[phr] = {"points": 100 * d, "ci95": 100 * 1.96 * math.sqrt(max(0.0, b + c - (c - b) ** 2 / n)) / n,
-                    "turned_right": c, "turned_wrong": b, "problems": n}
-    return out
+accuracy = lambda r: {k: v["answer_accuracy"] for k, v in r["by_phrasing"].items()}
 
 
 def dev_sets(q: Path, n: int) -> list[Path]:
@@ -89,21 +75,21 @@ def main():
             t = time.time(); subprocess.run(cmd, check=True); train_s = time.time() - t
         else: train_s = None
         rl_card = score(rl / "final", probs)
-        acc = {"sft": sft_card["accuracy"], "rl": rl_card["accuracy"]}
+        acc = {"sft": accuracy(sft_card), "rl": accuracy(rl_card)}
         if dev:
             rl_dev = score(rl / "final", dev_probs)
-            dev_out = {"problems_per_set": a.dev, "greedy_answers": {"sft": sft_dev["accuracy"],
-                                                                     "rl": rl_dev["accuracy"]},
-                       "change": change(sft_dev, rl_dev)}
+            dev_out = {"problems_per_set": a.dev, "greedy_answers": {"sft": accuracy(sft_dev), "rl": accuracy(rl_dev)},
+                       "change": paired_change(sft_dev, rl_dev)}
         rows = [json.loads(l) for l in (rl / "metrics.jsonl").read_text().splitlines() if l.strip()]
         third = max(1, len(rows) // 3)
         thirds = lambda key: [statistics.mean(r[key] for r in rows[i:i + third]) for i in (0, third, 2 * third)
                               if rows[i:i + third]]   # (fewer than three parts for a run of one or two steps)
         runs.append({
-            "command": " ".join(cmd) if not a.rl_dir else f"(an existing run, scored: {rl})", "seed": seed, "rl_steps": rows[-1]["step"], "rl_seconds": train_s,
+            "command": " ".join(cmd) if not a.rl_dir else f"(an existing run, scored: {rl})", "seed": seed,
+            "rl_steps": rows[-1]["step"], "rl_seconds": train_s,
             "problems_per_set": a.limit, "greedy_answers": acc,
             "change_points": {k: 100 * (acc["rl"][k] - acc["sft"][k]) for k in acc["sft"]},
-            "change": change(sft_card, rl_card), **({"dev": dev_out} if dev else {}),
+            "change": paired_change(sft_card, rl_card), **({"dev": dev_out} if dev else {}),
             "reward_by_third": thirds("reward"),
             "skipped_groups": sum(r["skipped_groups"] for r in rows), "groups": sum(r["groups"] for r in rows),
             # with --rl-greedy: how often the greedy answer to the step's training problems was right

@@ -44,10 +44,11 @@ def main():
     fmt = lambda x: "unbounded" if not math.isfinite(x) else f"{x:,.0f}"
     print(json.dumps(out, indent=1))
     print(f"\nRL: noise scale {fmt(out['rl']['noise_scale'])} rollouts (at least {fmt(ns)}); a step makes "
-          f"{out['rollouts_per_step']}. Steps agree at {out['rl']['agreement']:.4f}; the same problems sampled again at "
-          f"{out['same_problems_agreement'] or 0:.4f}.")
+          f"{out['rollouts_per_step']}. Steps agree at {out['rl']['agreement']:.4f}; the same problems sampled "
+          f"again at {out['same_problems_agreement'] or 0:.4f}.")
     if "sft" in out:
-        print(f"SFT: noise scale {fmt(out['sft']['noise_scale'])} traces; batches agree at {out['sft']['agreement']:.4f}.")
+        print(f"SFT: noise scale {fmt(out['sft']['noise_scale'])} traces; batches agree at "
+              f"{out['sft']['agreement']:.4f}.")
     print(f"{a.minutes:g} minutes of RL make about {out['run']['rollouts']:,} rollouts: "
           f"{out['run']['rollouts_over_noise_scale_at_most']:.2f} noise scales at most.")
 

@@ -15,7 +15,7 @@ from ..reasoning.orchestrator import Reasoner
 import multiprocessing as mp
 
 # %% auto #0
-__all__ = ['tool_use_eval', 'search_eval', 'result_record', 'own_samples']
+__all__ = ['tool_use_eval', 'paired_change', 'search_eval', 'result_record', 'own_samples']
 
 # %% ../../nbs/60_eval_tools.ipynb #c95f3fb0
 def _rates(c: Counter) -> dict:
@@ -146,6 +146,25 @@ def tool_use_eval(reasoner, records: list[dict], phrasing: str | None = None, ex
         rows = _rows(reasoner, records, phrasing, batch, bar)
         bar.close()
     return _aggregate(rows, examples, max_misses)
+
+# %% ../../nbs/60_eval_tools.ipynb #b3cc7e0b
+def paired_change(before: dict, after: dict) -> dict:
+    """The change in answers right from `before` to `after`, two `tool_use_eval` results on the same records that kept
+    every miss, by phrasing: points, its 95 % interval (± points), and how many answers turned right and wrong."""
+    for r in (before, after):
+        for p, v in r["by_phrasing"].items():
+            if sum(m["phrasing"] == p for m in r["misses"]) != round(v["problems"] * (1 - v["answer_accuracy"])):
+                raise ValueError("pair evaluations that kept every miss: tool_use_eval(..., max_misses=len(records))")
+    out = {}
+    for p, v in before["by_phrasing"].items():
+        n = v["problems"]
+        if after["by_phrasing"].get(p, {}).get("problems") != n:
+            raise ValueError(f"the two evaluations have different {p!r} problems")
+        wrong = [Counter(m["question"] for m in r["misses"] if m["phrasing"] == p) for r in (before, after)]
+        b = sum((wrong[1] - wrong[0]).values()); c = sum((wrong[0] - wrong[1]).values())
+        out[p] = {"points": 100 * (c - b) / n, "ci95": 100 * 1.96 * math.sqrt(max(0.0, b + c - (c - b) ** 2 / n)) / n,
+                  "turned_right": c, "turned_wrong": b, "problems": n}
+    return out
 
 # %% ../../nbs/60_eval_tools.ipynb #1b9aaac5
 def _auc_of(right: list[float], wrong: list[float]) -> float | None:
