@@ -518,12 +518,15 @@ def criteria(results: dict, recipe: Recipe) -> list[dict]:
     # issue 16: the verifier separates the reasoner's own right and wrong answers, and a vote it weights pays off
     if (se := ev.get("search")) and "natural" in se:
         auc = se["natural"]["auc"] if se["natural"]["auc"] is not None else float("nan")
-        points = lambda x: f"{x * 100:+.1f} points"
+        # with its paired 95 % interval where the search recorded one
+        points = lambda key: lambda x: f"{x * 100:+.1f}" + (f" ± {se[key + '_ci95']:.1f}" if key + "_ci95" in se
+                                                              else "") + " points"
         out += [("verifier AUC on the reasoner's own answers", auc, lambda x: f"{x:.2f}", ">= 0.85", auc >= 0.85, True),
-                ("verifier-weighted majority against greedy", se["gain_weighted_majority_vs_greedy"], points,
-                 ">= +8 points", se["gain_weighted_majority_vs_greedy"] >= 0.08, True),
-                ("verifier-weighted majority against plain majority", se["gain_weighted_vs_majority"], points,
-                 ">= +3 points", se["gain_weighted_vs_majority"] >= 0.03, True)]
+                ("verifier-weighted majority against greedy", se["gain_weighted_majority_vs_greedy"],
+                 points("gain_weighted_majority_vs_greedy"), ">= +8 points",
+                 se["gain_weighted_majority_vs_greedy"] >= 0.08, True),
+                ("verifier-weighted majority against plain majority", se["gain_weighted_vs_majority"],
+                 points("gain_weighted_vs_majority"), ">= +3 points", se["gain_weighted_vs_majority"] >= 0.03, True)]
     fast = results.get("fast", False)   # --fast trains for a minute: its accuracy is not held to the targets
     return [{"criterion": c, "measured": m, "shown": f(m), "target": t, "met": None if fast and accuracy else bool(ok)}
             for c, m, f, t, ok, accuracy in out]

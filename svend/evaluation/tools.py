@@ -15,7 +15,7 @@ from ..reasoning.orchestrator import Reasoner
 import multiprocessing as mp
 
 # %% auto #0
-__all__ = ['tool_use_eval', 'paired_change', 'search_eval', 'result_record', 'own_samples']
+__all__ = ['tool_use_eval', 'paired_ci95', 'paired_change', 'search_eval', 'result_record', 'own_samples']
 
 # %% ../../nbs/60_eval_tools.ipynb #c95f3fb0
 def _rates(c: Counter) -> dict:
@@ -148,6 +148,11 @@ def tool_use_eval(reasoner, records: list[dict], phrasing: str | None = None, ex
     return _aggregate(rows, examples, max_misses)
 
 # %% ../../nbs/60_eval_tools.ipynb #b3cc7e0b
+def paired_ci95(turned_right: int, turned_wrong: int, n: int) -> float:
+    "Half-width of the 95 % interval of a paired change of (turned_right - turned_wrong) / n, in points."
+    c, b = turned_right, turned_wrong
+    return 100 * 1.96 * math.sqrt(max(0.0, b + c - (c - b) ** 2 / n)) / n if n else 0.0
+
 def paired_change(before: dict, after: dict) -> dict:
     """The change in answers right from `before` to `after`, two `tool_use_eval` results on the same records that kept
     every miss, by phrasing: points, its 95 % interval (± points), and how many answers turned right and wrong."""
@@ -162,8 +167,8 @@ def paired_change(before: dict, after: dict) -> dict:
             raise ValueError(f"the two evaluations have different {p!r} problems")
         wrong = [Counter(m["question"] for m in r["misses"] if m["phrasing"] == p) for r in (before, after)]
         b = sum((wrong[1] - wrong[0]).values()); c = sum((wrong[0] - wrong[1]).values())
-        out[p] = {"points": 100 * (c - b) / n, "ci95": 100 * 1.96 * math.sqrt(max(0.0, b + c - (c - b) ** 2 / n)) / n,
-                  "turned_right": c, "turned_wrong": b, "problems": n}
+        out[p] = {"points": 100 * (c - b) / n, "ci95": paired_ci95(c, b, n), "turned_right": c, "turned_wrong": b,
+                  "problems": n}
     return out
 
 # %% ../../nbs/60_eval_tools.ipynb #1b9aaac5
@@ -273,9 +278,14 @@ def search_eval(reasoner, records: list[dict], n: int = 8, progress: bool = True
                       "mean_score_wrong": statistics.mean(wrong) if wrong else None}
     out["problems"], out["n"] = len(records), n
     out["temperature"] = rows[0]["pool"]["temperature"] if rows else temperature   # what the samples were drawn at
+    # each gain with its paired 95 % interval (points): the same problems, answered both ways
+    ci = lambda a, b: paired_ci95(sum(y and not x for (x, *_), (y, *_) in zip(chosen[a], chosen[b])),
+                                  sum(x and not y for (x, *_), (y, *_) in zip(chosen[a], chosen[b])), len(rows))
     for m in ("majority", "weighted_majority", "best_of_n"):
         out[f"gain_{m}_vs_greedy"] = out[m]["accuracy"] - out["greedy"]["accuracy"]
+        out[f"gain_{m}_vs_greedy_ci95"] = ci("greedy", m)
     out["gain_weighted_vs_majority"] = out["weighted_majority"]["accuracy"] - out["majority"]["accuracy"]
+    out["gain_weighted_vs_majority_ci95"] = ci("majority", "weighted_majority")
     return out
 
 # %% ../../nbs/60_eval_tools.ipynb #561c57ed
