@@ -37,7 +37,9 @@ def main():
     steps = a.minutes * 60 / out["seconds_per_step"]   # rollouts and a gradient each: about a real run's step
     out["run"] = {"minutes": a.minutes, "steps": round(steps), "rollouts": round(steps * out["rollouts_per_step"])}
     ns = out["rl"]["noise_scale_low"]
-    out["run"]["rollouts_over_noise_scale_at_most"] = out["run"]["rollouts"] / ns if math.isfinite(ns) else 0.0
+    # None: too few steps to bound the noise scale from below (it may be as small as zero)
+    out["run"]["rollouts_over_noise_scale_at_most"] = (out["run"]["rollouts"] / ns if 0 < ns < math.inf else
+                                                       0.0 if ns == math.inf else None)
     out["machine"] = f"{platform.machine()}, {torch.get_num_threads()} torch threads, torch {torch.__version__}"
     Path(a.output).parent.mkdir(parents=True, exist_ok=True)
     Path(a.output).write_text(json.dumps(out, indent=1) + "\n")
@@ -49,8 +51,9 @@ def main():
     if "sft" in out:
         print(f"SFT: noise scale {fmt(out['sft']['noise_scale'])} traces; batches agree at "
               f"{out['sft']['agreement']:.4f}.")
+    ratio = out["run"]["rollouts_over_noise_scale_at_most"]
     print(f"{a.minutes:g} minutes of RL make about {out['run']['rollouts']:,} rollouts: "
-          f"{out['run']['rollouts_over_noise_scale_at_most']:.2f} noise scales at most.")
+          + (f"{ratio:.2f} noise scales at most." if ratio is not None else "too few steps to bound it (--steps 8)."))
 
 
 if __name__ == "__main__": main()
