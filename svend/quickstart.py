@@ -318,7 +318,8 @@ def train_models(recipe: Recipe, out: Path, log=print, started: float | None = N
 
 # %% ../nbs/61_quickstart.ipynb #b3ba78b0
 def rl_stage(recipe: Recipe, out: Path, log=print) -> dict:
-    "Evaluate the SFT reasoner, improve it with RL for `recipe.rl_minutes`, make the result the default reasoner."
+    """Evaluate the SFT reasoner, improve it with RL for `recipe.rl_minutes`, make the result the default reasoner, and
+    pair the two models' answers on the same problems (`change`)."""
     evals = [out / "data" / f"eval_{n}.jsonl" for n in ("heldin", "heldout", "handwritten")]
     probs = [json.loads(l) for f in evals[:2] for l in f.read_text().splitlines() if l.strip()]
     log(f"RL: evaluating the SFT reasoner on the {len(probs)} held-in and held-out problems first")
