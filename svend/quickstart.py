@@ -326,7 +326,7 @@ def rl_stage(recipe: Recipe, out: Path, log=print) -> dict:
     # every miss kept, to pair the answers before and after (`paired_change`)
     score = lambda d: tool_use_eval(d if _in_processes(recipe) else eval_reasoner(recipe, d), probs,
                                     workers=recipe.eval_workers, max_tokens=400, batch=recipe.eval_batch,
-                                    max_misses=len(probs), progress=False)
+                                    max_misses=len(probs))
     before = score(out / "reasoner")
     args = RLArgs(init_from=str(out / "reasoner"), output_dir=str(out / "runs" / "rl"), exclude=[str(f) for f in evals],
                   minutes=recipe.rl_minutes, lr=recipe.rl_lr, seed=recipe.seed, no_wandb=True)
