@@ -136,7 +136,8 @@ def check_args(args: TrainArgs) -> None:
     for k in _POSITIVE:
         v = getattr(args, k)
         if v is not None and not v > 0: raise UserError(f"{k} must be positive, got {v}")
-    for k in ("lr", "weight_decay", "warmup_ratio", "grad_clip", "distill_alpha", "distill_temperature", "head_lr_scale"):
+    for k in ("lr", "weight_decay", "warmup_ratio", "grad_clip", "distill_alpha", "distill_temperature",
+              "head_lr_scale"):
         if not math.isfinite(getattr(args, k)): raise UserError(f"{k} must be a finite number, got {getattr(args, k)}")
     if not -2**63 <= args.seed < 2**63: raise UserError(f"seed must fit in 64 bits, got {args.seed}")
     ranges = (
