@@ -232,9 +232,11 @@ FAST_HEADS = ("surprise_head", "surprise_gate")
 
 def make_optimizer(model: torch.nn.Module, args: TrainArgs) -> torch.optim.Optimizer:
     params = [(n, p) for n, p in model.named_parameters() if p.requires_grad]   # LoRA freezes the pretrained weights
-    fast = [p for n, p in params if n.split(".")[0] in FAST_HEADS]
-    decay = [p for n, p in params if p.dim() >= 2 and n.split(".")[0] not in FAST_HEADS]
-    no_decay = [p for n, p in params if p.dim() < 2 and n.split(".")[0] not in FAST_HEADS]
+    # at a scale of 1, the two groups of old: a checkpoint saved before the third existed resumes so
+    is_fast = lambda name: args.head_lr_scale != 1 and name.split(".")[0] in FAST_HEADS
+    fast = [p for n, p in params if is_fast(n)]
+    decay = [p for n, p in params if p.dim() >= 2 and not is_fast(n)]
+    no_decay = [p for n, p in params if p.dim() < 2 and not is_fast(n)]
     groups = [{"params": decay, "weight_decay": args.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
     if fast: groups.append({"params": fast, "weight_decay": 0.0, "lr": args.lr * args.head_lr_scale})
     if args.optimizer == "adamw": return torch.optim.AdamW(groups, lr=args.lr, betas=(0.9, 0.95))
@@ -468,6 +470,10 @@ def _model(run: _Run):
             raise UserError(f"{resume_from} was written " + ("with" if is_sharded(resume_from) else "without") +
                             " --fsdp: resume it the same way (a sharded one on any number of processes)")
         try: state = (load_sharded_checkpoint if args.fsdp else load_checkpoint)(resume_from, model, opt, sched)
+        except ValueError as e:   # torch: "loaded state dict contains a different number of parameter groups"
+            if "parameter group" not in str(e): raise
+            raise UserError(f"{resume_from} groups the optimizer's weights differently: a verifier saved before its "
+                            f"surprise head learned at its own rate resumes with --head-lr-scale 1") from None
         except RuntimeError as e:
             if "size mismatch" not in str(e) and "Missing key" not in str(e) and "Unexpected key" not in str(e): raise
             raise UserError(f"{resume_from} holds a different model than this run builds ({cfg.name}, task "
