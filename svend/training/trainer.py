@@ -472,8 +472,9 @@ def _model(run: _Run):
         try: state = (load_sharded_checkpoint if args.fsdp else load_checkpoint)(resume_from, model, opt, sched)
         except ValueError as e:   # torch: "loaded state dict contains a different number of parameter groups"
             if "parameter group" not in str(e): raise
-            raise UserError(f"{resume_from} groups the optimizer's weights differently: a verifier saved before its "
-                            f"surprise head learned at its own rate resumes with --head-lr-scale 1") from None
+            raise UserError(f"{resume_from} groups the optimizer's weights differently from this run: resume with "
+                            f"the --head-lr-scale it was trained with (a verifier saved before its surprise head "
+                            f"learned at its own rate: --head-lr-scale 1)") from None
         except RuntimeError as e:
             if "size mismatch" not in str(e) and "Missing key" not in str(e) and "Unexpected key" not in str(e): raise
             raise UserError(f"{resume_from} holds a different model than this run builds ({cfg.name}, task "
