@@ -44,7 +44,10 @@ def table(v: dict, se: dict) -> str:
     L.append("")
     nat = se["natural"]
     L += [f"Natural errors: {nat['samples']} samples, {nat['right']} right, {nat['wrong']} wrong; AUC "
-          + ("n/a" if nat["auc"] is None else f"{nat['auc']:.3f}"), "",
+          + ("n/a" if nat["auc"] is None else f"{nat['auc']:.3f}")
+          + ("" if nat.get("auc_within") is None else
+             f"; within one question (what a vote needs; {nat['questions_with_both']} questions with both) "
+             f"{nat['auc_within']:.3f}"), "",
           f"| method ({se['problems']} problems, N = {se['n']}, T = {se['temperature']}) | accuracy | tokens / problem "
           "| s / problem |",
           "|---|---|---|---|"]

@@ -613,6 +613,9 @@ def _verifier_lines(results: dict, v: dict | None, se: dict | None) -> list[str]
         auc = "n/a (needs right and wrong samples)" if nat["auc"] is None else f"{nat['auc']:.3f}"
         L += ["", f"Natural errors: of {nat['samples']} samples, {nat['right']} right and {nat['wrong']} wrong; "
               f"the verifier's AUC between them {auc}."]
+        if nat.get("auc_within") is not None:   # (reports written before it have none)
+            L[-1] += (f" Within one question, which is what a vote needs: {nat['auc_within']:.3f}, averaged over the "
+                      f"{nat['questions_with_both']} questions with both right and wrong samples.")
     return L
 
 def write_report(results: dict, recipe: Recipe, out: Path) -> Path:

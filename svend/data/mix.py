@@ -58,39 +58,56 @@ def tokenize_records(tok: SvendTokenizer, records: Iterable[dict]) -> tuple[list
     return docs, {"documents": len(docs), "skipped": skipped, "tokens": sum(len(d[0]) for d in docs)}
 
 # %% ../../nbs/13_mix.ipynb #4d39462c
-def pack(docs: list[tuple[list[int], list[int]]], seq_len: int, pad_id: int, window: int = 64,
+def _units(docs: list[tuple], cap: int):
+    """(documents, length) units to place: each document alone, except that consecutive documents of one group (a
+    third element >= 0) go together, as many as fit in `cap` tokens."""
+    unit, size, key = [], 0, None
+    for d in docs:
+        g = d[2] if len(d) > 2 and d[2] is not None and d[2] >= 0 else None
+        if unit and (g is None or g != key or size + len(d[0]) > cap): yield unit, size; unit, size = [], 0
+        unit.append(d); size += len(d[0]); key = g
+    if unit: yield unit, size
+
+def pack(docs: list[tuple], seq_len: int, pad_id: int, window: int = 64,
          labels: bool = False) -> tuple[dict[str, torch.Tensor], dict]:
     """Pack (ids, mask) documents into tensors input_ids, targets, doc_ids of shape (n_sequences, seq_len),
     and a report (sequences, documents packed and dropped, share of real tokens). With `labels`, the second
     element of each document is a per-position target itself (IGNORE_INDEX where unscored: a verifier's labels),
-    placed at its own position instead of becoming next-token targets."""
+    placed at its own position instead of becoming next-token targets. A document may carry a third element, a
+    group (>= 0): consecutive documents of one group share a sequence (as many as fit), and a `groups` tensor
+    gives each position its document's group (-1 for none), so that a loss can compare them (a verifier's
+    samples of one question)."""
     cap = seq_len + 1   # one extra token: the target of the last input position
-    seqs, open_, dropped = [], [], 0   # open_: [free room, documents] per open sequence
-    for ids, mask in docs:
-        if len(ids) > cap: dropped += 1; continue
-        slot = next((o for o in open_ if o[0] >= len(ids)), None)
+    seqs, open_, dropped, grouped = [], [], 0, False   # open_: [free room, documents] per open sequence
+    for unit, size in _units(docs, cap):
+        if size > cap: dropped += 1; continue   # (only a lone document is longer than a sequence)
+        slot = next((o for o in open_ if o[0] >= size), None)
         if slot is None:
             slot = [cap, []]; open_.append(slot)
             if len(open_) > window: seqs.append(open_.pop(0)[1])
-        slot[0] -= len(ids); slot[1].append((ids, mask))
+        slot[0] -= size; slot[1].extend(unit)
+        grouped |= any(len(d) > 2 and d[2] is not None and d[2] >= 0 for d in unit)
     seqs += [o[1] for o in open_]
     n = len(seqs)
     inputs = torch.full((n, seq_len + 1), pad_id, dtype=torch.long)
     targets = torch.full((n, seq_len + 1), IGNORE_INDEX, dtype=torch.long)
     doc_ids = torch.full((n, seq_len + 1), -1, dtype=torch.long)
+    groups = torch.full((n, seq_len + 1), -1, dtype=torch.long)
     real = 0
     for i, seq in enumerate(seqs):
         pos = 0
-        for d, (ids, mask) in enumerate(seq):
+        for d, (ids, mask, *g) in enumerate(seq):
             L = len(ids)
             inputs[i, pos:pos + L] = torch.tensor(ids)
             doc_ids[i, pos:pos + L] = d
+            if g and g[0] is not None: groups[i, pos:pos + L] = g[0]
             t = torch.tensor([tok if m else IGNORE_INDEX for tok, m in zip(ids, mask)])
             if labels: targets[i, pos:pos + L] = torch.tensor(mask)
             else: targets[i, pos:pos + L - 1] = t[1:]   # position p predicts token p+1 of the same document
             pos += L; real += L
     packed = {"input_ids": inputs[:, :-1].contiguous(), "targets": targets[:, :-1].contiguous(),
               "doc_ids": doc_ids[:, :-1].contiguous()}
+    if grouped: packed["groups"] = groups[:, :-1].contiguous()
     return packed, {"sequences": n, "documents": len(docs) - dropped, "dropped_too_long": dropped,
                     "fill": real / max(1, n * (seq_len + 1))}
 

@@ -237,7 +237,8 @@ def search_eval(reasoner, records: list[dict], n: int = 8, progress: bool = True
     """Greedy against searches over `n` samples: plain majority vote, verifier-weighted majority and best-of-`n`
     (all three chosen from the same samples, so they differ only in how they choose), and optionally step-level
     beam search. Accuracy, tokens and seconds per problem for each, and how well the verifier's score separates
-    the samples with right answers from those with wrong ones (`natural`: AUC over the reasoner's own errors).
+    the samples with right answers from those with wrong ones (`natural`: AUC over the reasoner's own errors, and
+    `auc_within`, the AUC among one question's samples averaged over the questions with both: what a vote needs).
     `reasoner` is a `Reasoner` with its verifier, or a model directory with `verifier_path` (then `workers`
     one-thread processes share the problems). Greedy answers and samples decode in lockstep, `batch` rows at a time
     (`Reasoner.reason_batch`), so seconds per problem measure throughput, not one question's latency.
@@ -273,7 +274,11 @@ def search_eval(reasoner, records: list[dict], n: int = 8, progress: bool = True
                "seconds_per_problem": statistics.mean(s for _, _, s in v) if v else 0} for k, v in chosen.items()}
     samples = [s for row in rows for s in row["samples"]]
     right, wrong = [s["score"] for s in samples if s["right"]], [s["score"] for s in samples if not s["right"]]
+    # a vote chooses among one question's samples: the AUC inside each question with both kinds, averaged
+    within = [a for row in rows if (a := _auc_of([s["score"] for s in row["samples"] if s["right"]],
+                                                  [s["score"] for s in row["samples"] if not s["right"]])) is not None]
     out["natural"] = {"samples": len(samples), "right": len(right), "wrong": len(wrong), "auc": _auc_of(right, wrong),
+                      "auc_within": statistics.mean(within) if within else None, "questions_with_both": len(within),
                       "mean_score_right": statistics.mean(right) if right else None,
                       "mean_score_wrong": statistics.mean(wrong) if wrong else None}
     out["problems"], out["n"] = len(records), n

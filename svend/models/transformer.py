@@ -15,7 +15,7 @@ from ..data.tokenizer import IGNORE_INDEX
 # %% auto #0
 __all__ = ['VERIFIER_TOKENS', 'RMSNorm', 'rope_frequencies', 'Rotary', 'apply_rotary', 'KVCache', 'make_cache', 'Attention',
            'FeedForward', 'Block', 'linear_cross_entropy', 'Svend', 'cpu_bf16_slowdown', 'cpu_bf16_ok', 'written_mask',
-           'result_mask', 'SvendVerifier', 'compile_blocks', 'can_compile']
+           'pair_loss', 'result_mask', 'SvendVerifier', 'compile_blocks', 'can_compile']
 
 # %% ../../nbs/01_transformer.ipynb #f580911b
 class RMSNorm(nn.Module):
@@ -277,6 +277,24 @@ def written_mask(ids: Tensor, special: dict) -> Tensor:
     result = _last(is_("<|tool_result|>")) > _last(is_("<|/tool_result|>"))
     return turn & ~result & ~is_("<|assistant|>") & ~is_("<|/tool_result|>") & ~is_("<|eos|>")
 
+def pair_loss(s: Tensor, targets: Tensor, doc_ids: Tensor, groups: Tensor) -> Tensor:
+    """Rank a group's right documents above its wrong ones: the mean over pairs (right i, wrong j) of one group in
+    one packed sequence of -log sigmoid(s_i - s_j), each read at the document's last labelled position (where its
+    answer ends; a wrong document's label there is 0). 0 when no sequence holds such a pair.
+    A vote among one question's samples needs this ranking, and a per-position cross-entropy does not ask for it:
+    a score can separate right from wrong across questions (easy questions high) and still order one question's
+    samples no better than chance."""
+    m = targets != IGNORE_INDEX
+    last = m.clone()
+    last[:, :-1] &= ~(m[:, 1:] & (doc_ids[:, 1:] == doc_ids[:, :-1]))
+    last &= groups >= 0
+    b, t = last.nonzero(as_tuple=True)
+    if len(b) < 2: return s.sum() * 0.0
+    g, y, sc = groups[b, t], targets[b, t], s[b, t]
+    pair = (b[:, None] == b[None]) & (g[:, None] == g[None]) & (y[:, None] == 1) & (y[None] == 0)
+    if not pair.any(): return s.sum() * 0.0
+    return F.softplus(sc[None] - sc[:, None])[pair].mean()   # [i, j]: s_j - s_i, i right and j wrong
+
 def result_mask(ids: Tensor, special: dict) -> Tensor:
     "(batch, seq) True on the text of a tool result (inside `<|tool_result|>`...`<|/tool_result|>`, not the tags)."
     is_ = lambda name: ids == special[name]
@@ -300,6 +318,7 @@ class SvendVerifier(Svend):
         for lin in (self.score_head, self.surprise_gate, self.surprise_head):
             nn.init.zeros_(lin.weight); nn.init.zeros_(lin.bias)
         self.special: dict | None = None
+        self.pair_weight = 0.0   # the weight of the pairwise loss beside the cross-entropy (training only; 0: off)
 
     def use_tokens(self, special: dict) -> "SvendVerifier":
         "Token ids by name (a SvendTokenizer's `special`): what `written_mask` needs. Returns the model."
@@ -338,11 +357,12 @@ class SvendVerifier(Svend):
         return torch.stack([mean, low(m), here(m), low(r), here(r)], -1), lp
 
     def forward(self, ids: Tensor, targets: Tensor | None = None, cache: KVCache | None = None,
-                doc_ids: Tensor | None = None) -> Tensor:
+                doc_ids: Tensor | None = None, groups: Tensor | None = None) -> Tensor:
         """Score logits (batch, seq); or, given 0/1 `targets` (IGNORE_INDEX elsewhere), the binary cross-entropy,
         the two classes weighted equally (the mean over the positives plus the mean over the negatives, halved),
         plus, with the surprise features on, the next-token loss on the positions labelled right (so the head it
-        reads stays the model that writes such traces)."""
+        reads stays the model that writes such traces), plus, given `groups` (each position's group, -1 for none),
+        `pair_weight` times the pairwise loss of documents of one group in one sequence (`pair_loss`)."""
         h = self.hidden(ids, cache, doc_ids)
         s = self.score_head(h).squeeze(-1).float()
         lp = None
@@ -362,6 +382,8 @@ class SvendVerifier(Svend):
             right = (targets == 1) & (written_mask(ids, self.special) | result_mask(ids, self.special))
             right[:, 0] = False
             if right.any(): loss = loss - lp[right].mean()
+        if groups is not None and doc_ids is not None and self.pair_weight:
+            loss = loss + self.pair_weight * pair_loss(s, targets, doc_ids, groups)
         return loss
 
 # %% ../../nbs/01_transformer.ipynb #5e9d4c0f

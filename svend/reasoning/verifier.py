@@ -223,17 +223,29 @@ def natural_example(tok: SvendTokenizer, sample: dict) -> tuple[list[int], list[
             theirs["tool_result"] = mine["tool_result"]   # the whitespace a real run adds (print's newline) is no error
     return verifier_example(tok, sample, first_error="natural", clean=ref)
 
+def _interleave(a: list, b: list) -> list:
+    "a0, b0, a1, b1, ... then the rest of the longer list."
+    return [x for pair in zip(a, b) for x in pair] + a[len(b):] + b[len(a):]
+
 def verifier_documents(tok: SvendTokenizer, records: list[dict], seed: int = 0, per_record: int = 1
                        ) -> tuple[list, dict]:
-    """Labelled (ids, labels) documents: each clean record followed by its corruptions (so that packing, which keeps
-    the order, puts them side by side in a batch), the reasoner's own samples (records with `meta.reference`)
-    labelled by `natural_example`, and a report."""
+    """Labelled documents and a report: each clean record as (ids, labels), followed by its corruptions (so that
+    packing, which keeps the order, puts them side by side in a batch); the reasoner's own samples (records with
+    `meta.reference`) labelled by `natural_example`, as (ids, labels, group): one group per question, right and
+    wrong samples alternating, so that packing puts a question's samples in one sequence and `pair_loss` can rank
+    them."""
     docs, skipped, by_kind, clean, source, natural = [], {}, Counter(), 0, None, Counter()
     own = lambda r: isinstance((r.get("meta") or {}).get("reference"), dict)
+    by_q = {}   # question -> ([right docs], [wrong docs]), in the order the questions first come
     for j, r in enumerate(r for r in records if own(r)):
         try: ids, labels = natural_example(tok, r)
         except (ValueError, KeyError, TypeError) as e: skipped[f"sample {j}"] = f"{type(e).__name__}: {e}"; continue
-        docs.append((ids, labels)); natural["wrong" if 0 in labels else "right"] += 1
+        wrong = 0 in labels
+        by_q.setdefault(str(r["meta"]["reference"].get("question")), ([], []))[wrong].append((ids, labels))
+        natural["wrong" if wrong else "right"] += 1
+    for g, (right, wrong) in enumerate(by_q.values()):
+        docs += [(ids, labels, g) for ids, labels in _interleave(right, wrong)]
+    natural["questions with both"] = sum(bool(a) and bool(b) for a, b in by_q.values())
     records = [r for r in records if not own(r)]
     for i, (r, err, kind) in enumerate(corrupted_pairs(records, seed, per_record=per_record)):
         if kind is None: source = r

@@ -83,6 +83,9 @@ class TrainArgs:
                                         # below it, saved as verifier.json beside its weights
     calibrate_false_alarms: float = 0.08
     head_lr_scale: float = 20.0         # task verifier: its surprise head and gate learn at lr x this (make_optimizer)
+    pair_weight: float = 0.0            # task verifier: the weight of the pairwise loss between right and wrong own
+                                        # samples of one question (svend.models.transformer.pair_loss); 0: off (on
+                                        # the quickstart, 1 changed nothing measurable and 5 hurt: nbs/42_verifier)
 
 # %% ../../nbs/21_trainer.ipynb #4e99b6f2
 _PY_TYPES = {"str": str, "int": int, "float": (int, float), "bool": bool, "None": type(None)}
@@ -137,7 +140,7 @@ def check_args(args: TrainArgs) -> None:
         v = getattr(args, k)
         if v is not None and not v > 0: raise UserError(f"{k} must be positive, got {v}")
     for k in ("lr", "weight_decay", "warmup_ratio", "grad_clip", "distill_alpha", "distill_temperature",
-              "head_lr_scale"):
+              "head_lr_scale", "pair_weight"):
         if not math.isfinite(getattr(args, k)): raise UserError(f"{k} must be a finite number, got {getattr(args, k)}")
     if not -2**63 <= args.seed < 2**63: raise UserError(f"seed must fit in 64 bits, got {args.seed}")
     ranges = (
@@ -146,6 +149,7 @@ def check_args(args: TrainArgs) -> None:
         ("distill_alpha", 0, 1),
         ("keep_checkpoints", 0, math.inf),
         ("grad_clip", 0, math.inf),
+        ("pair_weight", 0, math.inf),
     )
     for k, lo, hi in ranges:
         if not lo <= getattr(args, k) <= hi: raise UserError(f"{k} must be in [{lo}, {hi}], got {getattr(args, k)}")
@@ -444,6 +448,7 @@ def _model(run: _Run):
     args, log, cfg, task = run.args, run.log, run.cfg, run.task
     # a verifier reads the turns of its documents (its surprise features): it needs the tokenizer's special ids
     model = SvendVerifier(cfg).use_tokens(run.tok.special) if task == "verifier" else Svend(cfg)
+    if task == "verifier": model.pair_weight = args.pair_weight
     if not args.fsdp: model = model.to(run.device)   # (sharding moves each process's shards to its device)
     if run.init is not None and run.resume_from is None:
         missing, unexpected = model.load_state_dict(run.init[0].state_dict(), strict=False)
@@ -543,7 +548,9 @@ def _loop(run: _Run):
                 if run.teacher is not None:
                     loss = distillation_loss(model, run.teacher, b["input_ids"], b["targets"], b["doc_ids"],
                                              args.distill_alpha, args.distill_temperature, vocab=tok.vocab_size)
-                else: loss = net(b["input_ids"], targets=b["targets"], doc_ids=b["doc_ids"])
+                else:   # (a verifier's data groups a question's own samples, for its pairwise loss)
+                    loss = net(b["input_ids"], targets=b["targets"], doc_ids=b["doc_ids"],
+                               **({"groups": b["groups"]} if "groups" in b else {}))
             if world > 1:
                 # weight this process's mean by its share of the global batch's targets, so that DDP's average of
                 # gradients is the gradient of the global mean, exactly as in a single process
@@ -667,6 +674,9 @@ def parse_args(argv: list[str] | None = None) -> TrainArgs:
     ap.add_argument("--head-lr-scale", type=float,
                     help="with --task verifier: its surprise head and gate (zero at the start, a few weights) learn at "
                     "--lr times this (default 20)")
+    ap.add_argument("--pair-weight", type=float,
+                    help="with --task verifier: the weight of the pairwise loss that ranks a question's right own "
+                    "samples above its wrong ones (default 0: off)")
     ap.add_argument("--calibrate-false-alarms", type=float,
                     help="the share of clean calibration traces allowed below the threshold (default 0.08)")
     ap.add_argument(
