@@ -78,7 +78,7 @@ def pack(docs: list[tuple], seq_len: int, pad_id: int, window: int = 64,
     gives each position its document's group (-1 for none), so that a loss can compare them (a verifier's
     samples of one question)."""
     cap = seq_len + 1   # one extra token: the target of the last input position
-    seqs, open_, dropped, grouped = [], [], 0, False   # open_: [free room, documents] per open sequence
+    seqs, open_, dropped = [], [], 0   # open_: [free room, documents] per open sequence
     for unit, size in _units(docs, cap):
         if size > cap: dropped += 1; continue   # (only a lone document is longer than a sequence)
         slot = next((o for o in open_ if o[0] >= size), None)
@@ -86,7 +86,6 @@ def pack(docs: list[tuple], seq_len: int, pad_id: int, window: int = 64,
             slot = [cap, []]; open_.append(slot)
             if len(open_) > window: seqs.append(open_.pop(0)[1])
         slot[0] -= size; slot[1].extend(unit)
-        grouped |= any(len(d) > 2 and d[2] is not None and d[2] >= 0 for d in unit)
     seqs += [o[1] for o in open_]
     n = len(seqs)
     inputs = torch.full((n, seq_len + 1), pad_id, dtype=torch.long)
@@ -100,14 +99,14 @@ def pack(docs: list[tuple], seq_len: int, pad_id: int, window: int = 64,
             L = len(ids)
             inputs[i, pos:pos + L] = torch.tensor(ids)
             doc_ids[i, pos:pos + L] = d
-            if g and g[0] is not None: groups[i, pos:pos + L] = g[0]
+            if g and g[0] is not None and g[0] >= 0: groups[i, pos:pos + L] = g[0]
             t = torch.tensor([tok if m else IGNORE_INDEX for tok, m in zip(ids, mask)])
             if labels: targets[i, pos:pos + L] = torch.tensor(mask)
             else: targets[i, pos:pos + L - 1] = t[1:]   # position p predicts token p+1 of the same document
             pos += L; real += L
     packed = {"input_ids": inputs[:, :-1].contiguous(), "targets": targets[:, :-1].contiguous(),
               "doc_ids": doc_ids[:, :-1].contiguous()}
-    if grouped: packed["groups"] = groups[:, :-1].contiguous()
+    if (groups >= 0).any(): packed["groups"] = groups[:, :-1].contiguous()
     return packed, {"sequences": n, "documents": len(docs) - dropped, "dropped_too_long": dropped,
                     "fill": real / max(1, n * (seq_len + 1))}
 
