@@ -58,12 +58,16 @@ def tokenize_records(tok: SvendTokenizer, records: Iterable[dict]) -> tuple[list
     return docs, {"documents": len(docs), "skipped": skipped, "tokens": sum(len(d[0]) for d in docs)}
 
 # %% ../../nbs/13_mix.ipynb #4d39462c
+def _group(d: tuple) -> int | None:
+    "A document's group: its third element when that is >= 0, else None."
+    return d[2] if len(d) > 2 and d[2] is not None and d[2] >= 0 else None
+
 def _units(docs: list[tuple], cap: int):
     """(documents, length) units to place: each document alone, except that consecutive documents of one group (a
     third element >= 0) go together, as many as fit in `cap` tokens."""
     unit, size, key = [], 0, None
     for d in docs:
-        g = d[2] if len(d) > 2 and d[2] is not None and d[2] >= 0 else None
+        g = _group(d)
         if unit and (g is None or g != key or size + len(d[0]) > cap): yield unit, size; unit, size = [], 0
         unit.append(d); size += len(d[0]); key = g
     if unit: yield unit, size
@@ -95,11 +99,12 @@ def pack(docs: list[tuple], seq_len: int, pad_id: int, window: int = 64,
     real = 0
     for i, seq in enumerate(seqs):
         pos = 0
-        for d, (ids, mask, *g) in enumerate(seq):
+        for d, doc in enumerate(seq):
+            ids, mask, g = doc[0], doc[1], _group(doc)
             L = len(ids)
             inputs[i, pos:pos + L] = torch.tensor(ids)
             doc_ids[i, pos:pos + L] = d
-            if g and g[0] is not None and g[0] >= 0: groups[i, pos:pos + L] = g[0]
+            if g is not None: groups[i, pos:pos + L] = g
             t = torch.tensor([tok if m else IGNORE_INDEX for tok, m in zip(ids, mask)])
             if labels: targets[i, pos:pos + L] = torch.tensor(mask)
             else: targets[i, pos:pos + L - 1] = t[1:]   # position p predicts token p+1 of the same document
