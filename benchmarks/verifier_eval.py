@@ -9,7 +9,8 @@ verifier and files of held-out problems, it measures:
   the verifier's AUC between the samples with right and with wrong answers; accuracy, tokens and seconds per
   problem of greedy, plain majority, verifier-weighted majority, best-of-N (and, with --beam, step-level beam);
 
-prints the table and writes everything to --out.
+and what the vote would need: the weighted majority a verifier of each within-question AUC would reach on the same
+pool (svend.evaluation.tools.vote_needs). Prints the table and writes everything to --out, the plot beside it (.png).
 
     python benchmarks/verifier_eval.py --run ~/.svend/quickstart --problems 200 --n 8 --workers 2
     python benchmarks/verifier_eval.py --run ~/.svend/quickstart --temperature 0.6
@@ -47,7 +48,10 @@ def table(v: dict, se: dict) -> str:
           + ("n/a" if nat["auc"] is None else f"{nat['auc']:.3f}")
           + ("" if nat.get("auc_within") is None else
              f"; within one question (what a vote needs; {nat['questions_with_both']} questions with both) "
-             f"{nat['auc_within']:.3f}"), "",
+             f"{nat['auc_within']:.3f}")
+          + ("" if nat.get("auc_within_contested") is None else
+             f"; within the {nat['questions_contested']} questions a vote can win (majority wrong, a sample right) "
+             f"{nat['auc_within_contested']:.3f}"), "",
           f"| method ({se['problems']} problems, N = {se['n']}, T = {se['temperature']}) | accuracy | tokens / problem "
           "| s / problem |",
           "|---|---|---|---|"]
@@ -55,7 +59,37 @@ def table(v: dict, se: dict) -> str:
         if m in se:
             L.append(f"| {m} | {pct(se[m]['accuracy'])} | {se[m]['tokens_per_problem']:.0f} | "
                      f"{se[m]['seconds_per_problem']:.2f} |")
+    if vn := se.get("vote_needs"):
+        need = lambda k: "none (above any of N)" if vn["needs"][k] is None else f"{vn['needs'][k]:.2f}"
+        L += ["", f"What the vote needs (simulated, independent errors, {vn['draws']} draws): within-question AUC "
+              f"{need('weighted_vs_majority')} for majority + 3 points, {need('weighted_vs_greedy')} for greedy + 8"
+              + ("" if vn.get("weighted_at_measured_auc") is None else
+                 f"; at this verifier's within AUC such a verifier answers {pct(vn['weighted_at_measured_auc'])}")]
     return "\n".join(L)
+
+
+def plot(se: dict, path: Path) -> Path:
+    """The weighted majority against the verifier's within-question AUC (simulated), with greedy, majority, the
+    ceiling, the targets and this verifier."""
+    import matplotlib; matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    vn, nat = se["vote_needs"], se["natural"]
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    ax.plot(vn["aucs"], [100 * x for x in vn["weighted_majority"]], label="weighted majority, simulated verifier")
+    ax.plot(vn["aucs"], [100 * x for x in vn["best_of_n"]], ls=":", label="best-of-N, simulated verifier")
+    for y, name, style in ((vn["any_of_n"], "any of N (ceiling)", "-"), (vn["majority"], "plain majority", "--"),
+                           (vn["greedy"], "greedy", "-.")):
+        ax.axhline(100 * y, color="grey", ls=style, lw=1); ax.text(0.505, 100 * y + 0.4, name, fontsize=8)
+    for y, name in ((vn["greedy"] + 0.08, "target: greedy + 8"), (vn["majority"] + 0.03, "target: majority + 3")):
+        ax.axhline(100 * y, color="tab:red", ls="--", lw=0.8); ax.text(0.505, 100 * y + 0.4, name, fontsize=8,
+                                                                      color="tab:red")
+    if nat.get("auc_within") is not None:
+        ax.plot([nat["auc_within"]], [100 * se["weighted_majority"]["accuracy"]], "o", color="black",
+                label="this verifier (measured)")
+    ax.set(xlabel="verifier's AUC within one question", ylabel="accuracy (%)", xlim=(0.5, 1.0),
+           title=f"What the vote needs ({se['problems']} problems, N = {se['n']})")
+    ax.legend(loc="lower right", fontsize=8); fig.tight_layout(); fig.savefig(path, dpi=110); plt.close(fig)
+    return path
 
 
 def main(argv=None):
@@ -95,6 +129,7 @@ def main(argv=None):
     print(table(v, se))
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     Path(a.out).write_text(json.dumps(out, indent=1) + "\n")
+    if se.get("vote_needs"): print(f"plot {plot(se, Path(a.out).with_suffix('.png'))}")
     print(f"written {a.out} ({out['minutes']:.1f} min)")
 
 

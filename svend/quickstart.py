@@ -616,6 +616,17 @@ def _verifier_lines(results: dict, v: dict | None, se: dict | None) -> list[str]
         if nat.get("auc_within") is not None:   # (reports written before it have none)
             L[-1] += (f" Within one question, which is what a vote needs: {nat['auc_within']:.3f}, averaged over the "
                       f"{nat['questions_with_both']} questions with both right and wrong samples.")
+        if nat.get("auc_within_contested") is not None:
+            L[-1] += (f" Within the {nat['questions_contested']} questions a vote can win (the plain majority wrong, a "
+                      f"sample right): {nat['auc_within_contested']:.3f}.")
+    if vn := se.get("vote_needs"):   # svend.evaluation.tools.vote_needs
+        need = lambda k: ("none reaches it (above any of N)" if (a := vn["needs"][k]) is None else f"{a:.2f}")
+        L += ["", f"What the vote needs, simulated on this pool with a verifier whose errors fall on each sample "
+              f"independently: a within-question AUC of {need('weighted_vs_majority')} for plain majority + 3 points, "
+              f"{need('weighted_vs_greedy')} for greedy + 8."]
+        if (w := vn.get("weighted_at_measured_auc")) is not None:
+            L[-1] += (f" At this verifier's within AUC such a verifier's weighted majority would answer {_pct(w)}; "
+                      f"this one's answers {_pct(se['weighted_majority']['accuracy'])}.")
     return L
 
 def write_report(results: dict, recipe: Recipe, out: Path) -> Path:

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/60_eval_tools.ipynb #b804f9e5
 from __future__ import annotations
-import math, re, statistics, time
+import bisect, math, re, statistics, time
 from collections import Counter, defaultdict
 from pathlib import Path
 from ..reasoning.answers import answers_match, answers_equivalent, normalize_answer
@@ -15,7 +15,7 @@ from ..reasoning.orchestrator import Reasoner
 import multiprocessing as mp
 
 # %% auto #0
-__all__ = ['tool_use_eval', 'paired_ci95', 'paired_change', 'search_eval', 'result_record', 'own_samples']
+__all__ = ['tool_use_eval', 'paired_ci95', 'paired_change', 'vote_needs', 'search_eval', 'result_record', 'own_samples']
 
 # %% ../../nbs/60_eval_tools.ipynb #c95f3fb0
 def _rates(c: Counter) -> dict:
@@ -171,6 +171,65 @@ def paired_change(before: dict, after: dict) -> dict:
                   "problems": n}
     return out
 
+# %% ../../nbs/60_eval_tools.ipynb #62fbefaf
+def _vote(samples: list[dict], weight) -> dict | None:
+    "The sample whose answer has the largest total weight (the best-weighted sample of that answer)."
+    votes = defaultdict(float)
+    for x in samples:
+        if x["answer"] is not None: votes[normalize_answer(x["answer"])] += weight(x)
+    if not votes: return None
+    top = max(votes, key=votes.get)
+    return max((x for x in samples if x["answer"] is not None and normalize_answer(x["answer"]) == top),
+               key=lambda x: x["score"])
+
+def vote_needs(rows: list[dict], aucs=None, draws: int = 200, seed: int = 0,
+               targets=(("weighted_vs_greedy", "greedy", 0.08), ("weighted_vs_majority", "majority", 0.03))) -> dict:
+    """What the verifier-weighted majority and best-of-N reach on `search_eval`'s pool (`rows`: each problem's
+    `greedy` (right first) and `samples`, each with `answer` and `right`) when each sample's score comes from a
+    verifier of within-question AUC `a`, for each `a` of `aucs`: independent binormal scores, the same noise at every
+    AUC, averaged over `draws`. `needs`: per target (name, baseline method, points as a fraction), the least AUC at
+    which the weighted majority reaches the baseline plus the target, interpolated on the grid; None above the
+    ceiling (any of N)."""
+    aucs = [round(0.5 + 0.025 * i, 3) for i in range(21)] if aucs is None else sorted(aucs)
+    g = torch.Generator().manual_seed(seed)
+    half = [min(6.0, math.sqrt(2) * statistics.NormalDist().inv_cdf(a) / 2) if a < 1 else 6.0 for a in aucs]
+    weighted, best = torch.zeros(len(aucs)), torch.zeros(len(aucs))
+    for row in rows:
+        s = row["samples"]
+        right = torch.tensor([bool(x["right"]) for x in s], dtype=torch.float32)
+        keys = [None if x["answer"] is None else normalize_answer(x["answer"]) for x in s]
+        groups = sorted({k for k in keys if k is not None})
+        onehot = torch.tensor([[float(k == key) for key in groups] for k in keys]).reshape(len(s), len(groups))
+        # an answer is right when its samples are (they agree: one answer, one reference)
+        group_right = (onehot * right[:, None]).amax(0) if groups else torch.zeros(0)
+        noise = torch.randn(draws, len(s), generator=g)
+        for i, h in enumerate(half):
+            score = torch.sigmoid(noise + h * (2 * right - 1))
+            if groups: weighted[i] += group_right[(score @ onehot).argmax(1)].mean()
+            best[i] += right[score.argmax(1)].mean()
+    n = max(1, len(rows))
+    weighted, best = (weighted / n).tolist(), (best / n).tolist()
+    acc = {"greedy": sum(bool(r["greedy"][0]) for r in rows) / n,
+           "majority": sum(bool(x and x["right"]) for r in rows   # (samples without a score: ties go to the first)
+                           for x in [_vote([{"score": 0.0, **s} for s in r["samples"]], lambda s: 1.0)]) / n,
+           "any_of_n": sum(any(x["right"] for x in r["samples"]) for r in rows) / n}
+    needs = {}
+    for name, base, pts in targets:
+        goal, hit = acc[base] + pts - 1e-9, None
+        for i, w in enumerate(weighted):
+            if w >= goal:   # linear between the grid point below the goal and this one
+                hit = aucs[i] if i == 0 else aucs[i - 1] + (aucs[i] - aucs[i - 1]) * (goal - weighted[i - 1]) / (
+                    w - weighted[i - 1])
+                break
+        needs[name] = hit
+    return {"aucs": aucs, "weighted_majority": weighted, "best_of_n": best, "draws": draws, **acc, "needs": needs}
+
+def _interp(xs: list[float], ys: list[float], x: float) -> float:
+    "`ys` at `x`, linear between the points of the sorted grid `xs`, held at its ends."
+    i = bisect.bisect_left(xs, x)
+    if i == 0 or i == len(xs): return ys[min(i, len(xs) - 1)]
+    return ys[i - 1] + (ys[i] - ys[i - 1]) * (x - xs[i - 1]) / (xs[i] - xs[i - 1])
+
 # %% ../../nbs/60_eval_tools.ipynb #1b9aaac5
 def _auc_of(right: list[float], wrong: list[float]) -> float | None:
     "P(a right answer's score exceeds a wrong one's), ties counted half; None without both kinds."
@@ -221,16 +280,6 @@ def _search_shard(args) -> list[dict]:
     return _search_rows(_worker_reasoner(path, max_tokens, verifier_path), jobs, n, beam, batch,
                         temperature=temperature)
 
-def _vote(samples: list[dict], weight) -> dict | None:
-    "The sample whose answer has the largest total weight (the best-weighted sample of that answer)."
-    votes = defaultdict(float)
-    for x in samples:
-        if x["answer"] is not None: votes[normalize_answer(x["answer"])] += weight(x)
-    if not votes: return None
-    top = max(votes, key=votes.get)
-    return max((x for x in samples if x["answer"] is not None and normalize_answer(x["answer"]) == top),
-               key=lambda x: x["score"])
-
 def search_eval(reasoner, records: list[dict], n: int = 8, progress: bool = True, workers: int = 1,
                 verifier_path=None, max_tokens: int = 400, beam: bool = False, batch: int = 32,
                 temperature: float | None = None) -> dict:
@@ -277,8 +326,14 @@ def search_eval(reasoner, records: list[dict], n: int = 8, progress: bool = True
     # a vote chooses among one question's samples: the AUC inside each question with both kinds, averaged
     within = [a for row in rows if (a := _auc_of([s["score"] for s in row["samples"] if s["right"]],
                                                   [s["score"] for s in row["samples"] if not s["right"]])) is not None]
+    # the questions a vote can win: the plain majority is wrong and a sample is right
+    contested = [a for row, (won, *_) in zip(rows, chosen["majority"]) if not won
+                 and (a := _auc_of([s["score"] for s in row["samples"] if s["right"]],
+                                   [s["score"] for s in row["samples"] if not s["right"]])) is not None]
     out["natural"] = {"samples": len(samples), "right": len(right), "wrong": len(wrong), "auc": _auc_of(right, wrong),
                       "auc_within": statistics.mean(within) if within else None, "questions_with_both": len(within),
+                      "auc_within_contested": statistics.mean(contested) if contested else None,
+                      "questions_contested": len(contested),
                       "mean_score_right": statistics.mean(right) if right else None,
                       "mean_score_wrong": statistics.mean(wrong) if wrong else None}
     out["problems"], out["n"] = len(records), n
@@ -291,6 +346,10 @@ def search_eval(reasoner, records: list[dict], n: int = 8, progress: bool = True
         out[f"gain_{m}_vs_greedy_ci95"] = ci("greedy", m)
     out["gain_weighted_vs_majority"] = out["weighted_majority"]["accuracy"] - out["majority"]["accuracy"]
     out["gain_weighted_vs_majority_ci95"] = ci("majority", "weighted_majority")
+    out["vote_needs"] = vn = vote_needs(rows) if rows else None   # what a verifier must rank to meet the targets here
+    if vn and (a := out["natural"]["auc_within"]) is not None:
+        # where an independent verifier of this one's within AUC would land: below it, its errors go together
+        vn["weighted_at_measured_auc"] = _interp(vn["aucs"], vn["weighted_majority"], a)
     return out
 
 # %% ../../nbs/60_eval_tools.ipynb #561c57ed
