@@ -10,7 +10,8 @@ verifier and files of held-out problems, it measures:
   problem of greedy, plain majority, verifier-weighted majority, best-of-N (and, with --beam, step-level beam);
 
 and what the vote would need: the weighted majority a verifier of each within-question AUC would reach on the same
-pool (svend.evaluation.tools.vote_needs). Prints the table and writes everything to --out, the plot beside it (.png).
+pool (svend.evaluation.tools.vote_needs). Prints the table and writes everything to --out (with the pool: each
+problem's samples, answers and scores), the plot beside it (.png).
 
     python benchmarks/verifier_eval.py --run ~/.svend/quickstart --problems 200 --n 8 --workers 2
     python benchmarks/verifier_eval.py --run ~/.svend/quickstart --temperature 0.6
@@ -122,7 +123,7 @@ def main(argv=None):
     v = evaluate_verifier(reasoner.verifier, sets[0][:a.corrupted], progress=True, rerun=True,
                           registry=reasoner.registry)
     se = search_eval(reasoner_dir, problems, n=a.n, workers=a.workers, verifier_path=verifier_dir, beam=a.beam,
-                     temperature=a.temperature)
+                     temperature=a.temperature, keep_pool=True)
     out = {"reasoner": str(reasoner_dir), "verifier": str(verifier_dir), "problems_files": [str(f) for f in files],
            "machine": f"{platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}",
            "minutes": (time.perf_counter() - t) / 60, "verifier": v, "search": se}

@@ -282,7 +282,7 @@ def _search_shard(args) -> list[dict]:
 
 def search_eval(reasoner, records: list[dict], n: int = 8, progress: bool = True, workers: int = 1,
                 verifier_path=None, max_tokens: int = 400, beam: bool = False, batch: int = 32,
-                temperature: float | None = None) -> dict:
+                temperature: float | None = None, keep_pool: bool = False) -> dict:
     """Greedy against searches over `n` samples: plain majority vote, verifier-weighted majority and best-of-`n`
     (all three chosen from the same samples, so they differ only in how they choose), and optionally step-level
     beam search. Accuracy, tokens and seconds per problem for each, and how well the verifier's score separates
@@ -291,7 +291,9 @@ def search_eval(reasoner, records: list[dict], n: int = 8, progress: bool = True
     `reasoner` is a `Reasoner` with its verifier, or a model directory with `verifier_path` (then `workers`
     one-thread processes share the problems). Greedy answers and samples decode in lockstep, `batch` rows at a time
     (`Reasoner.reason_batch`), so seconds per problem measure throughput, not one question's latency.
-    `temperature`: the samples' (default: search's own, what `run_search` uses)."""
+    `temperature`: the samples' (default: search's own, what `run_search` uses). `keep_pool`: also return the pool
+    (`pool`: per problem, whether greedy was right and each sample's answer, rightness, score and tokens), to try
+    other ways of choosing without drawing it again."""
     if temperature is not None and not (math.isfinite(temperature) and temperature > 0):
         raise ValueError(f"temperature must be positive, got {temperature}")
     jobs = list(enumerate(records))
@@ -350,6 +352,7 @@ def search_eval(reasoner, records: list[dict], n: int = 8, progress: bool = True
     if vn and (a := out["natural"]["auc_within"]) is not None:
         # where an independent verifier of this one's within AUC would land: below it, its errors go together
         vn["weighted_at_measured_auc"] = _interp(vn["aucs"], vn["weighted_majority"], a)
+    if keep_pool: out["pool"] = [{"greedy": row["greedy"][0], "samples": row["samples"]} for row in rows]
     return out
 
 # %% ../../nbs/60_eval_tools.ipynb #561c57ed
