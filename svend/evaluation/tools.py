@@ -184,8 +184,8 @@ def _vote(samples: list[dict], weight) -> dict | None:
 
 def vote_needs(rows: list[dict], aucs=None, draws: int = 200, seed: int = 0,
                targets=(("weighted_vs_greedy", "greedy", 0.08), ("weighted_vs_majority", "majority", 0.03))) -> dict:
-    """What the verifier-weighted majority and best-of-N reach on `search_eval`'s pool (`rows`: each problem's
-    `greedy` (right first) and `samples`, each with `answer` and `right`) when each sample's score comes from a
+    """What the verifier-weighted majority and best-of-N reach on `search_eval`'s pool (`rows`: per problem, whether
+    `greedy` was right and its `samples`, each with `answer` and `right`) when each sample's score comes from a
     verifier of within-question AUC `a`, for each `a` of `aucs`: independent binormal scores, the same noise at every
     AUC, averaged over `draws`. `needs`: per target (name, baseline method, points as a fraction), the least AUC at
     which the weighted majority reaches the baseline plus the target, interpolated on the grid; None above the
@@ -209,7 +209,7 @@ def vote_needs(rows: list[dict], aucs=None, draws: int = 200, seed: int = 0,
             best[i] += right[score.argmax(1)].mean()
     n = max(1, len(rows))
     weighted, best = (weighted / n).tolist(), (best / n).tolist()
-    acc = {"greedy": sum(bool(r["greedy"][0]) for r in rows) / n,
+    acc = {"greedy": sum(bool(r["greedy"]) for r in rows) / n,
            "majority": sum(bool(x and x["right"]) for r in rows   # (samples without a score: ties go to the first)
                            for x in [_vote([{"score": 0.0, **s} for s in r["samples"]], lambda s: 1.0)]) / n,
            "any_of_n": sum(any(x["right"] for x in r["samples"]) for r in rows) / n}
@@ -348,11 +348,12 @@ def search_eval(reasoner, records: list[dict], n: int = 8, progress: bool = True
         out[f"gain_{m}_vs_greedy_ci95"] = ci("greedy", m)
     out["gain_weighted_vs_majority"] = out["weighted_majority"]["accuracy"] - out["majority"]["accuracy"]
     out["gain_weighted_vs_majority_ci95"] = ci("majority", "weighted_majority")
-    out["vote_needs"] = vn = vote_needs(rows) if rows else None   # what a verifier must rank to meet the targets here
+    pool = [{"greedy": row["greedy"][0], "samples": row["samples"]} for row in rows]
+    out["vote_needs"] = vn = vote_needs(pool) if pool else None   # what a verifier must rank to meet the targets here
     if vn and (a := out["natural"]["auc_within"]) is not None:
         # where an independent verifier of this one's within AUC would land: below it, its errors go together
         vn["weighted_at_measured_auc"] = _interp(vn["aucs"], vn["weighted_majority"], a)
-    if keep_pool: out["pool"] = [{"greedy": row["greedy"][0], "samples": row["samples"]} for row in rows]
+    if keep_pool: out["pool"] = pool
     return out
 
 # %% ../../nbs/60_eval_tools.ipynb #561c57ed
