@@ -78,9 +78,11 @@ def plot(se: dict, path: Path) -> Path:
     fig, ax = plt.subplots(figsize=(7, 4.5))
     ax.plot(vn["aucs"], [100 * x for x in vn["weighted_majority"]], label="weighted majority, simulated verifier")
     ax.plot(vn["aucs"], [100 * x for x in vn["best_of_n"]], ls=":", label="best-of-N, simulated verifier")
-    for y, name, style in ((vn["any_of_n"], "any of N (ceiling)", "-"), (vn["majority"], "plain majority", "--"),
-                           (vn["greedy"], "greedy", "-.")):
-        ax.axhline(100 * y, color="grey", ls=style, lw=1); ax.text(0.505, 100 * y + 0.4, name, fontsize=8)
+    below = vn["greedy"] <= vn["majority"]   # the lower of the two is labelled under its line: they are often close
+    for y, name, style, up in ((vn["any_of_n"], "any of N (ceiling)", "-", True),
+                               (vn["majority"], "plain majority", "--", below), (vn["greedy"], "greedy", "-.", not below)):
+        ax.axhline(100 * y, color="grey", ls=style, lw=1)
+        ax.text(0.505, 100 * y + (0.4 if up else -0.4), name, fontsize=8, va="bottom" if up else "top")
     for y, name in ((vn["greedy"] + 0.08, "target: greedy + 8"), (vn["majority"] + 0.03, "target: majority + 3")):
         ax.axhline(100 * y, color="tab:red", ls="--", lw=0.8); ax.text(0.505, 100 * y + 0.4, name, fontsize=8,
                                                                       color="tab:red")
