@@ -191,11 +191,13 @@ def vote_needs(rows: list[dict], aucs=None, draws: int = 200, seed: int = 0,
     which the weighted majority reaches the baseline plus the target, interpolated on the grid; None above the
     ceiling (any of N)."""
     aucs = [round(0.5 + 0.025 * i, 3) for i in range(21)] if aucs is None else sorted(aucs)
+    if not aucs or not all(0 < a <= 1 for a in aucs): raise ValueError(f"aucs must lie in (0, 1], got {aucs}")
     g = torch.Generator().manual_seed(seed)
     half = [min(6.0, math.sqrt(2) * statistics.NormalDist().inv_cdf(a) / 2) if a < 1 else 6.0 for a in aucs]
     weighted, best = torch.zeros(len(aucs)), torch.zeros(len(aucs))
     for row in rows:
         s = row["samples"]
+        if not s: continue   # nothing to choose from: wrong, whatever the verifier
         right = torch.tensor([bool(x["right"]) for x in s], dtype=torch.float32)
         keys = [None if x["answer"] is None else normalize_answer(x["answer"]) for x in s]
         groups = sorted({k for k in keys if k is not None})
@@ -210,7 +212,7 @@ def vote_needs(rows: list[dict], aucs=None, draws: int = 200, seed: int = 0,
     n = max(1, len(rows))
     weighted, best = (weighted / n).tolist(), (best / n).tolist()
     acc = {"greedy": sum(bool(r["greedy"]) for r in rows) / n,
-           "majority": sum(bool(x and x["right"]) for r in rows   # (samples without a score: ties go to the first)
+           "majority": sum(bool(x and x["right"]) for r in rows   # (no scores in the pool: any sample of the answer)
                            for x in [_vote([{"score": 0.0, **s} for s in r["samples"]], lambda s: 1.0)]) / n,
            "any_of_n": sum(any(x["right"] for x in r["samples"]) for r in rows) / n}
     needs = {}
