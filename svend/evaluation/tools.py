@@ -328,12 +328,11 @@ def search_eval(reasoner, records: list[dict], n: int = 8, progress: bool = True
     samples = [s for row in rows for s in row["samples"]]
     right, wrong = [s["score"] for s in samples if s["right"]], [s["score"] for s in samples if not s["right"]]
     # a vote chooses among one question's samples: the AUC inside each question with both kinds, averaged
-    within = [a for row in rows if (a := _auc_of([s["score"] for s in row["samples"] if s["right"]],
-                                                  [s["score"] for s in row["samples"] if not s["right"]])) is not None]
+    per_q = [_auc_of([s["score"] for s in row["samples"] if s["right"]],
+                     [s["score"] for s in row["samples"] if not s["right"]]) for row in rows]
+    within = [a for a in per_q if a is not None]
     # the questions a vote can win: the plain majority is wrong and a sample is right
-    contested = [a for row, (won, *_) in zip(rows, chosen["majority"]) if not won
-                 and (a := _auc_of([s["score"] for s in row["samples"] if s["right"]],
-                                   [s["score"] for s in row["samples"] if not s["right"]])) is not None]
+    contested = [a for a, (won, *_) in zip(per_q, chosen["majority"]) if a is not None and not won]
     out["natural"] = {"samples": len(samples), "right": len(right), "wrong": len(wrong), "auc": _auc_of(right, wrong),
                       "auc_within": statistics.mean(within) if within else None, "questions_with_both": len(within),
                       "auc_within_contested": statistics.mean(contested) if contested else None,
